@@ -1,0 +1,248 @@
+"""The emulated ``/api/v2`` surface: routing conventions, authentication, CORS and errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from ..auth import Identity, authenticate, resolve_organisation
+from ..clock import utcnow
+from ..config import Settings
+from ..errors import ApiError, BadRequest, Unauthorized
+from ..runtime import runtime
+from ..schemas.query import PageRequest, QuerySchema, load_paging, load_query, normalise_args
+from ..schemas.resources import RenderContext
+from ..store.models import Organisation
+from ..timezones import utc_to_local
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v2"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+AUTH_REASON_HEADER = "X-Synergy-Mock-Auth-Error"
+PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+PREFLIGHT_MIN_HEADERS = ("access-token", "content-type", "accept")
+
+def is_api_path(path: str) -> bool:
+    """Return whether ``path`` belongs to the emulated API rather than the control plane."""
+    return path.lower().startswith("/api/")
+
+
+class ApiPathMiddleware:
+    """Make API paths case-insensitive and their trailing slash optional.
+
+    The real API runs on IIS, which ignores case (clients send both ``Organisation`` and
+    ``organisation``), and a real client calls ``Timesheet/Week/`` with a trailing slash. Routes
+    are declared in lower case; slugs are matched case-insensitively later, so lowering them
+    loses nothing. The path as sent stays in ``environ["synergy_mock.original_path"]``.
+    """
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if is_api_path(path):
+            environ["synergy_mock.original_path"] = path
+            routed = path.lower()
+            if len(routed) > 1 and routed.endswith("/"):
+                routed = routed[:-1]
+            environ["PATH_INFO"] = routed
+        return self.wsgi_app(environ, start_response)
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    """Return ``data`` as compact JSON with the real API's content type."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status=status, content_type=JSON_CONTENT_TYPE)
+
+
+def settings() -> Settings:
+    """Return the settings of the running app."""
+    return runtime(current_app).settings
+
+
+def db() -> Any:
+    """Return this request's database session, opening it on first use."""
+    if "db" not in g:
+        g.db = runtime(current_app).store.session_factory()
+    return g.db
+
+
+def caller() -> Identity:
+    """Return the authenticated caller of this request."""
+    identity: Identity = g.identity
+    return identity
+
+
+def organisation(slug: str) -> Organisation:
+    """Return the organisation named by ``slug`` if the caller may read it; raise otherwise."""
+    current = settings()
+    return resolve_organisation(
+        db(),
+        slug,
+        caller(),
+        myslug_alias=current.myslug_alias,
+        accept_any_slug=current.accept_any_slug,
+        forbidden_status=current.forbidden_status,
+    )
+
+
+def query_args() -> MultiDict[str, str]:
+    """Return this request's query parameters with normalised names."""
+    if "query_args" not in g:
+        g.query_args = normalise_args(request.args)
+    args: MultiDict[str, str] = g.query_args
+    return args
+
+
+def query(schema: QuerySchema) -> dict[str, Any]:
+    """Validate this request's query string with ``schema``."""
+    return load_query(schema, query_args())
+
+
+def paging() -> PageRequest:
+    """Return the page this request asks for."""
+    current = settings()
+    return load_paging(query_args(), current.default_page_size, current.max_page_size)
+
+
+def render_context(organisation: Organisation | None = None, **flags: Any) -> RenderContext:
+    """Build the render context of this request: the clock's time and the response settings."""
+    current = settings()
+    now = utcnow(db(), organisation.id if organisation else None)
+    zone = organisation.timezone if organisation else caller().user.default_organisation.timezone
+    return RenderContext(
+        now_utc=now,
+        now_local=utc_to_local(now, zone),
+        timezone=zone,
+        project_field_aliases=current.project_field_aliases,
+        contact_email_aliases=current.contact_email_aliases,
+        staff_emit_updated_date=current.staff_emit_updated_date,
+        hide_financials=caller().is_restricted,
+        **flags,
+    )
+
+
+def require_unrestricted(what: str) -> None:
+    """Refuse callers whose access level hides financial data."""
+    if caller().is_restricted:
+        raise Unauthorized(f"access level too low for {what}", status=settings().forbidden_status)
+
+
+def authenticate_request() -> None:
+    """Check the caller's static key before any API view runs."""
+    current = settings()
+    token = request.headers.get("access-token")
+    if not token and current.accept_bearer:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            token = value
+    g.identity = authenticate(db(), token, current.secret_key, utcnow(db()))
+
+
+def _error_body(status: int, message: str, model_state: dict[str, list[str]] | None) -> Any:
+    body: dict[str, Any] = {"message": message}
+    if model_state:
+        body["modelState"] = model_state
+    if settings().error_include_error_key:
+        body["error"] = message
+    return body
+
+
+def handle_api_error(error: ApiError) -> Response:
+    """Render a typed error in the real API's shape."""
+    model_state = error.model_state if isinstance(error, BadRequest) else None
+    response = json_response(_error_body(error.status, error.message, model_state), error.status)
+    if isinstance(error, Unauthorized):
+        response.headers[AUTH_REASON_HEADER] = error.reason
+        log.info("Rejected %s %s: %s", request.method, request.path, error.reason)
+    return response
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    """Render routing errors (unknown route, wrong method) in the real API's shape."""
+    status = error.code or 500
+    if status == 404:
+        sent_path = request.environ.get("synergy_mock.original_path", request.path)
+        uri = request.host_url.rstrip("/") + sent_path
+        message = f"No HTTP resource was found that matches the request URI '{uri}'."
+    elif status == 405:
+        message = f"The requested resource does not support http method '{request.method}'."
+    else:
+        message = error.description or "The request is invalid."
+    return json_response(_error_body(status, message, None), status)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Log an unexpected failure and return the real API's generic 500 body."""
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return json_response(_error_body(500, "An error has occurred.", None), 500)
+
+
+def preflight() -> Response | None:
+    """Answer a CORS preflight for any API path without authentication."""
+    if request.method != "OPTIONS" or not is_api_path(request.path):
+        return None
+    if settings().cors_mode == "off":
+        return json_response(
+            _error_body(
+                405, "The requested resource does not support http method 'OPTIONS'.", None
+            ),
+            405,
+        )
+    requested = request.headers.get("Access-Control-Request-Headers", "")
+    names = [name.strip().lower() for name in requested.split(",") if name.strip()]
+    allowed = list(dict.fromkeys([*PREFLIGHT_MIN_HEADERS, *names]))
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = PREFLIGHT_METHODS
+    response.headers["Access-Control-Allow-Headers"] = ", ".join(allowed)
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def add_cors_headers(response: Response) -> Response:
+    """Let browser code read every API response, errors included, when CORS is open."""
+    if is_api_path(request.path) and settings().cors_mode == "open":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = AUTH_REASON_HEADER
+    return response
+
+
+def close_session(error: BaseException | None) -> None:
+    """Commit or roll back this request's session and return its connection."""
+    session = g.pop("db", None)
+    if session is None:
+        return
+    try:
+        if error is None:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprints, conventions and error handlers on ``app``."""
+    from . import contacts, invoices, organisations, projects, staff, timers, timesheets
+
+    # The parent blueprint is built per app, because Flask forbids adding children to a
+    # blueprint that an earlier app has already registered.
+    parent = Blueprint("api", __name__, url_prefix=API_PREFIX)
+    parent.before_request(authenticate_request)
+    for module in (organisations, projects, contacts, staff, invoices, timesheets, timers):
+        parent.register_blueprint(module.bp)
+    app.register_blueprint(parent)
+    app.url_map.strict_slashes = False
+    app.wsgi_app = ApiPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request(preflight)
+    app.after_request(add_cors_headers)
+    app.teardown_appcontext(close_session)
+    app.register_error_handler(ApiError, handle_api_error)

@@ -1,0 +1,62 @@
+"""``Organisation/{Slug}/Projects``: the paged project list and single projects."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from ..errors import NotImplementedOperation
+from ..records.projects import get_project, invoice_counts, list_projects
+from ..schemas.query import ProjectDetailQuerySchema, ProjectQuerySchema
+from ..schemas.resources import ENVELOPE, PROJECT, Page, rendering
+from . import db, json_response, organisation, paging, query, render_context, settings
+
+bp = Blueprint("projects", __name__, url_prefix="/organisation/<slug>/projects")
+
+LIST_QUERY = ProjectQuerySchema()
+DETAIL_QUERY = ProjectDetailQuerySchema()
+
+
+@bp.get("")
+def list_organisation_projects(slug: str) -> Response:
+    org = organisation(slug)
+    filters = query(LIST_QUERY)
+    page = paging()
+
+    current = settings()
+    rows, total = list_projects(
+        db(),
+        org,
+        filters,
+        page,
+        active_only_default=current.projects_active_only_default,
+        live_like_filters=current.projects_live_like_filters,
+    )
+    context = render_context(
+        org,
+        include_custom_fields=bool(filters.get("includecustomfields")),
+        invoice_counts=invoice_counts(db(), rows),
+    )
+    with rendering(context):
+        items = [PROJECT.dump_project(project) for project in rows]
+    return json_response(ENVELOPE.dump(Page(items, total, page.number, page.size)))
+
+
+@bp.get("/<int:project_id>")
+def get_organisation_project(slug: str, project_id: int) -> Response:
+    org = organisation(slug)
+    include_custom_fields = bool(query(DETAIL_QUERY).get("includecustomfields"))
+    project = get_project(db(), org, project_id, include_custom_fields)
+    context = render_context(
+        org,
+        include_custom_fields=include_custom_fields,
+        invoice_counts=invoice_counts(db(), [project]),
+    )
+    with rendering(context):
+        return json_response(PROJECT.dump_project(project))
+
+
+@bp.route("", methods=["PUT", "POST"])
+@bp.route("/<int:project_id>", methods=["POST", "DELETE"])
+def write_project(slug: str, project_id: int | None = None) -> Response:
+    organisation(slug)
+    raise NotImplementedOperation("writes to Projects")

@@ -1,0 +1,236 @@
+"""The ``synergy-mock`` command: serve, seed, mint keys and list scenarios."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import click
+from sqlalchemy import select
+
+from . import __version__
+from .auth import issue_static_key
+from .clock import utcnow
+from .config import ENV_PREFIX, Settings, SettingsError, load_settings
+from .seeding import SeedResult, load_configured_scenario, seed_if_needed
+from .seeding.scenario import ScenarioError, list_scenarios
+from .seeding.state import read_seed_state
+from .store import Store
+from .store.models import Membership, User
+from .timezones import utc_to_local
+
+log = logging.getLogger(__name__)
+
+KEY_YEARS = click.Choice(["1", "3"])
+
+
+def _settings_from(options: dict[str, Any]) -> Settings:
+    """Build settings from CLI options, and export them so gunicorn workers read the same."""
+    names = {
+        "scenario": "scenario",
+        "seed": "seed",
+        "host": "host",
+        "port": "port",
+        "workers": "workers",
+        "database": "database_url",
+        "anchor": "anchor",
+    }
+    overrides = {names[k]: v for k, v in options.items() if k in names and v is not None}
+    for name, value in overrides.items():
+        os.environ[ENV_PREFIX + name.upper()] = str(value)
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"synergy-mock: {error}", err=True)
+    sys.exit(2)
+
+
+def _seed(settings: Settings, force: bool) -> SeedResult:
+    """Seed with a progress bar on a terminal; turn scenario errors into a clean exit."""
+    try:
+        scenario = load_configured_scenario(settings)
+        steps = 6 * len(scenario.data["organisations"]) + 1
+        if not sys.stderr.isatty():
+            return seed_if_needed(settings, force=force)
+        with click.progressbar(length=steps, label="Seeding", file=sys.stderr) as bar:
+            return seed_if_needed(settings, force=force, progress=lambda _step: bar.update(1))
+    except (ScenarioError, SettingsError) as error:
+        _fail(error)
+        raise  # unreachable: _fail exits
+
+
+common_options: list[Callable[[Any], Any]] = [
+    click.option("--scenario", help="Scenario name (from the scenario folders) or a YAML path."),
+    click.option("--seed", type=int, help="Faker seed; overrides the scenario's own seed."),
+    click.option(
+        "--database", help="SQLAlchemy URL of the database [default: sqlite:///synergy-mock.db]."
+    ),
+    click.option(
+        "--anchor",
+        help="Start the clock here instead of the scenario's start: an ISO date-time, or 'now'.",
+    ),
+]
+
+
+def with_common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(common_options):
+        command = option(command)
+    return command
+
+
+@click.group()
+@click.version_option(__version__, prog_name="synergy-mock")
+def main() -> None:
+    """A local emulator of the Total Synergy REST API (api/v2)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@main.command()
+@with_common_options
+@click.option("--host", help="Address to bind [default: 127.0.0.1].")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port to bind; 0 picks a free one [default: 8080].",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), help="gunicorn worker processes [default: 2]."
+)
+@click.option(
+    "--reseed", is_flag=True, help="Seed again even if the database already holds the scenario."
+)
+def serve(reseed: bool, **options: Any) -> None:
+    """Seed the database if needed, then serve the API with gunicorn."""
+    settings = _settings_from(options)
+    result = _seed(settings, force=reseed)
+    from .server import run_gunicorn
+
+    run_gunicorn(settings, on_ready=lambda host, port: _print_banner(settings, result, host, port))
+
+
+def _print_banner(settings: Settings, result: SeedResult, host: str, port: int) -> None:
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{shown_host}:{port}"
+    store = Store(settings.database_url)
+    try:
+        meta = store.read_meta()
+        with store.session() as session:
+            user = session.scalar(
+                select(User).where(User.email_key == meta.get("default_email", "").lower())
+            )
+            staff_id = today = None
+            if user is not None:
+                organisation = user.default_organisation
+                now = utc_to_local(utcnow(session, organisation.id), organisation.timezone)
+                today = now.strftime("%Y%m%d")
+                staff_id = session.scalar(
+                    select(Membership.staff_id).where(
+                        Membership.user_id == user.id,
+                        Membership.organisation_id == organisation.id,
+                    )
+                )
+    finally:
+        store.dispose()
+    key, slug = meta.get("default_key", ""), meta.get("default_slug", "")
+    api = f"{base}/api/v2/Organisation/{slug}"
+    number = quote("C 100")
+    week = f"criteria.id={staff_id}&DateAsInt={today}"
+    lines = [
+        "",
+        f"synergy-mock {__version__}: scenario '{result.scenario}' (seed {result.seed}) on {base}",
+        f"  API base URL   {base}/api/v2",
+        f"  Organisation   {slug}",
+        f"  Static key     {key or '(none: run synergy-mock token)'}",
+        f"  Key belongs to {meta.get('default_email', '')}",
+        "",
+        "Try:",
+        f"  curl -H 'access-token: {key}' '{api}/Projects?criteria.projectNumber={number}'",
+        f"  curl -H 'access-token: {key}' '{api}/Staff'",
+        f"  curl -H 'access-token: {key}' '{api}/Timesheet/Week/?{week}'",
+        "",
+        f"Health: {base}/_mock/health. Stop with Ctrl+C.",
+        "",
+    ]
+    click.echo("\n".join(lines))
+    sys.stdout.flush()
+
+
+@main.command()
+@with_common_options
+def seed(**options: Any) -> None:
+    """Build the database from the scenario without serving."""
+    settings = _settings_from(options)
+    result = _seed(settings, force=True)
+    click.echo(
+        f"Seeded scenario '{result.scenario}' (seed {result.seed}): {result.rows} rows "
+        f"in {result.seconds:.2f} s into {settings.database_url}"
+    )
+
+
+@main.command()
+@click.option(
+    "--user", "email", help="E-mail of the user [default: the scenario's first fixture user]."
+)
+@click.option(
+    "--years", type=KEY_YEARS, default="1", show_default=True, help="How long the key lasts."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print an object with key, email and organisation."
+)
+@click.option(
+    "--database", help="SQLAlchemy URL of the database [default: sqlite:///synergy-mock.db]."
+)
+def token(email: str | None, years: str, as_json: bool, database: str | None) -> None:
+    """Mint a static key for a user of the seeded database."""
+    settings = _settings_from({"database": database})
+    store = Store(settings.database_url)
+    try:
+        if read_seed_state(store) is None:
+            _seed(settings, force=False)
+        email = email or store.read_meta().get("default_email")
+        with store.session() as session:
+            found = session.scalar(select(User).where(User.email_key == (email or "").lower()))
+            if found is None:
+                _fail(
+                    ValueError(
+                        f"No user with e-mail {email!r} in {settings.database_url}. "
+                        "Users come from the scenario's fixture files."
+                    )
+                )
+                return
+            key = issue_static_key(session, found, utcnow(session), int(years), settings.secret_key)
+            slug = found.default_organisation.slug
+            text = key.token
+    finally:
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps({"key": text, "email": found.email, "organisation": slug}))
+    else:
+        click.echo(text)
+
+
+@main.command()
+def scenarios() -> None:
+    """List the scenarios in the scenario folders."""
+    settings = _settings_from({})
+    for name, path in list_scenarios(settings.scenario_search_path()):
+        try:
+            from .seeding.scenario import load_scenario
+
+            description = load_scenario(
+                str(path), settings.scenario_search_path(), settings.fixture_search_path()
+            ).description
+        except ScenarioError as error:
+            description = f"(invalid: {str(error).splitlines()[0]})"
+        click.echo(f"{name:<12} {description}\n{'':<12} {path}")

@@ -1,0 +1,28 @@
+"""gunicorn settings for the emulator, read from the same ``SYNERGY_MOCK_*`` settings as the app.
+
+Use it as ``gunicorn -c python:mock_server.gunicorn_conf mock_server.wsgi:app``. The master seeds
+the database before any worker starts, so every worker serves the same data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.config import load_settings
+from mock_server.seeding import seed_if_needed
+
+_settings = load_settings()
+
+bind = f"{_settings.host}:{_settings.port}"
+workers = _settings.workers
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 5
+# gunicorn 25 and later open a control socket under $HOME by default; two servers on one machine
+# then fight over it, so the emulator never opens one.
+control_socket_disable = True
+
+
+def on_starting(server: Any) -> None:
+    """Seed the configured scenario in the master, unless the database already holds it."""
+    seed_if_needed(load_settings())

@@ -1,0 +1,55 @@
+"""Timer queries. Timers belong to a user, not to one organisation's URL space."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ..auth import Identity
+from ..store.models import Timer
+from .timesheets import monday_of
+
+RECENT_PAUSED_LIMIT = 10
+
+
+def list_timers(
+    session: Session, identity: Identity, now_utc: dt.datetime, organisation_id: int | None
+) -> list[Timer]:
+    """Return the caller's running timers, then the 10 most recently paused of this week.
+
+    The vendor documents exactly this selection for ``GET Timers``. The week is the UTC week
+    containing ``now_utc``.
+    """
+    statement = (
+        select(Timer)
+        .options(
+            joinedload(Timer.organisation),
+            joinedload(Timer.user),
+            joinedload(Timer.project),
+            joinedload(Timer.stage),
+            joinedload(Timer.task),
+        )
+        .where(
+            Timer.user_id == identity.user.id, Timer.organisation_id.in_(identity.organisation_ids)
+        )
+    )
+    if organisation_id is not None:
+        statement = statement.where(Timer.organisation_id == organisation_id)
+
+    running = session.scalars(
+        statement.where(Timer.is_running.is_(True)).order_by(Timer.start_date.desc(), Timer.id)
+    ).all()
+    week_start = dt.datetime.combine(monday_of(now_utc.date()), dt.time())
+    paused = session.scalars(
+        statement.where(
+            Timer.is_running.is_(False),
+            Timer.end_date.is_not(None),
+            Timer.end_date >= week_start,
+            Timer.end_date <= now_utc,
+        )
+        .order_by(Timer.end_date.desc(), Timer.id)
+        .limit(RECENT_PAUSED_LIMIT)
+    ).all()
+    return [*running, *paused]
