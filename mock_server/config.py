@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,6 @@ class Settings:
     staff_emit_updated_date: bool = False
     contact_email_aliases: bool = False
     timers_vendor_paging: bool = False
-    control_token: str | None = field(default=None, repr=False)
 
     def scenario_search_path(self) -> list[Path]:
         """Return the folders searched for scenario files, configured ones first."""

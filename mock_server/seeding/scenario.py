@@ -118,6 +118,11 @@ class InvoiceMix(Schema):
         load_default=lambda: {"DRAFT": 2, "APPROVED": 3, "PAID": 4, "CANCELLED": 1},
     )
 
+    @validates_schema
+    def weighted(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("count") and not any((data.get("statuses") or {}).values()):
+            raise ValidationError("At least one status needs a weight above 0.", "statuses")
+
 
 class TimesheetMix(Schema):
     """How many weeks of timesheets to generate, up to the week of the scenario's start."""
@@ -156,11 +161,15 @@ class OrganisationSpec(Schema):
     tier = fields.String(load_default="standard", validate=validate.OneOf(["standard", "premium"]))
     timezone = fields.String(load_default="Australia/Sydney")
     staff = fields.Integer(required=True, validate=validate.Range(min=1, max=10_000))
-    contacts = fields.Nested(ContactMix, load_default=dict)
+    contacts = fields.Nested(
+        ContactMix, load_default=lambda: {"companies": 0, "personnel": 0, "individuals": 0}
+    )
     projects = fields.Nested(ProjectMix, required=True)
-    invoices = fields.Nested(InvoiceMix, load_default=lambda: {"count": 0})
-    timesheets = fields.Nested(TimesheetMix, load_default=lambda: {"weeks": 0})
-    timers = fields.Nested(TimerMix, load_default=dict)
+    invoices = fields.Nested(InvoiceMix, load_default=lambda: {"count": 0, "statuses": {}})
+    timesheets = fields.Nested(
+        TimesheetMix, load_default=lambda: {"weeks": 0, "rows_per_week": {"min": 0, "max": 0}}
+    )
+    timers = fields.Nested(TimerMix, load_default=lambda: {"running": 0, "paused": 0})
 
     @validates_schema
     def known_zone(self, data: dict[str, Any], **_: Any) -> None:

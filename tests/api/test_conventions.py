@@ -14,6 +14,7 @@ from mock_server.timezones import to_ticks
 from ..conftest import ADMIN, SMALL_SLUG, Api
 from .routes import ORG_ROUTES, PAGED_ROUTES, ROUTES
 
+
 def identities(body: Any) -> Any:
     """Return what identifies a response's records, leaving out fields that follow the clock."""
     records = body.get("items", [body]) if isinstance(body, dict) else body
@@ -107,9 +108,7 @@ def test_myslug_alias_reads_callers_organisation(api: Api, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", ORG_ROUTES.values(), ids=ORG_ROUTES.keys())
-def test_myslug_alias_can_be_switched_off(
-    make_app: Any, keys: dict[str, str], path: str
-) -> None:
+def test_myslug_alias_can_be_switched_off(make_app: Any, keys: dict[str, str], path: str) -> None:
     api = Api(make_app(myslug_alias=False).test_client(), keys[ADMIN])
     assert api.get(path.format(slug="MySlug")).status_code == 404
 
@@ -150,8 +149,10 @@ def test_page_envelope_shape(api: Api, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", PAGED_ROUTES.values(), ids=PAGED_ROUTES.keys())
-@pytest.mark.parametrize("page_key", ["page", "pageNumber", "currentPage", "criteria.pageNumber",
-                                      "CRITERIA.PAGE", "PageNumber"])
+@pytest.mark.parametrize(
+    "page_key",
+    ["page", "pageNumber", "currentPage", "criteria.pageNumber", "CRITERIA.PAGE", "PageNumber"],
+)
 def test_page_parameter_spellings(api: Api, path: str, page_key: str) -> None:
     first = api.get(path, query_string={"pageSize": 1}).get_json()
     second = api.get(path, query_string={"criteria.pageSize": 1, page_key: 2}).get_json()
@@ -207,15 +208,13 @@ def test_has_next_and_total_pages(api: Api, path: str) -> None:
         ({"currentPage": ""}, "currentPage"),
     ],
 )
-def test_bad_paging_value_gets_400(
-    api: Api, path: str, params: dict[str, str], field: str
-) -> None:
+def test_bad_paging_value_gets_400(api: Api, path: str, params: dict[str, str], field: str) -> None:
     response = api.get(path, query_string=params)
     assert response.status_code == 400
     body = response.get_json()
     assert body["message"] == "The request is invalid."
     assert list(body["modelState"]) == [field]
-    assert repr(list(params.values())[0])[1:-1] in body["modelState"][field][0]
+    assert repr(next(iter(params.values())))[1:-1] in body["modelState"][field][0]
 
 
 @pytest.mark.parametrize(
@@ -235,9 +234,7 @@ def test_bad_paging_value_gets_400(
         (ROUTES["timers"], {"OrganisationId": "one"}, "OrganisationId"),
     ],
 )
-def test_bad_filter_value_gets_400(
-    api: Api, path: str, params: dict[str, str], field: str
-) -> None:
+def test_bad_filter_value_gets_400(api: Api, path: str, params: dict[str, str], field: str) -> None:
     response = api.get(path, query_string=params)
     assert response.status_code == 400
     assert list(response.get_json()["modelState"]) == [field]
@@ -272,8 +269,10 @@ def test_unknown_route_gets_404_in_api_shape(api: Api, path: str) -> None:
     [
         (f"{ROUTES['projects']}/999999", "Project 999999 was not found."),
         (f"{ROUTES['contacts']}/999999", "Contact 999999 was not found."),
-        (f"{ROUTES['organisation']}/Timesheet/Week?DateAsInt=20250303&ContactId=999999",
-         "Staff member 999999 was not found."),
+        (
+            f"{ROUTES['organisation']}/Timesheet/Week?DateAsInt=20250303&ContactId=999999",
+            "Staff member 999999 was not found.",
+        ),
     ],
 )
 def test_unknown_id_gets_404(api: Api, path: str, message: str) -> None:
@@ -285,7 +284,8 @@ def test_unknown_id_gets_404(api: Api, path: str, message: str) -> None:
 @pytest.mark.parametrize("path", ROUTES.values(), ids=ROUTES.keys())
 def test_preflight_is_open_without_key(api: Api, path: str) -> None:
     response = api.request(
-        "OPTIONS", path,
+        "OPTIONS",
+        path,
         headers={
             "Origin": "https://addin.example",
             "Access-Control-Request-Method": "GET",

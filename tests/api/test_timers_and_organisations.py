@@ -1,0 +1,105 @@
+"""GET Timers (not organisation-scoped) and the Organisation routes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..conftest import STANDARD, Api, fixture_keys, items
+from .routes import ROUTES
+
+TIMER_FIELDS = [
+    "id",
+    "startDate",
+    "endDate",
+    "userName",
+    "text",
+    "isRunning",
+    "groupId",
+    "duration",
+    "durationDisplay",
+    "details",
+    "organisationId",
+    "organisationName",
+    "organisationSlug",
+    "projectId",
+    "stageId",
+    "taskId",
+    "projectName",
+    "stageName",
+    "taskName",
+    "isToday",
+]
+UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z")
+
+
+def test_timers_envelope_and_fields(api: Api) -> None:
+    timers = items(api.get(ROUTES["timers"]))
+    assert timers
+    assert list(timers[0]) == TIMER_FIELDS
+    for timer in timers:
+        assert timer["id"] is None
+        assert UTC_Z.fullmatch(timer["startDate"])
+        assert timer["endDate"] is None or UTC_Z.fullmatch(timer["endDate"])
+        assert timer["userName"] == "alex.admin"
+        assert timer["organisationSlug"] == "testOrg"
+        assert isinstance(timer["projectId"], int)
+
+
+def test_running_timers_come_first(api: Api) -> None:
+    timers = items(api.get(ROUTES["timers"]))
+    running = [t["isRunning"] for t in timers]
+    assert running == sorted(running, reverse=True)
+    assert running[0] is True
+    assert all(t["endDate"] is None for t in timers if t["isRunning"])
+    assert all(t["endDate"] is not None for t in timers if not t["isRunning"])
+
+
+def test_timers_belong_to_caller(api: Api, keys: dict[str, str]) -> None:
+    mine = {t["groupId"] for t in items(api.get(ROUTES["timers"]))}
+    theirs = {t["groupId"] for t in items(Api(api.client, keys[STANDARD]).get(ROUTES["timers"]))}
+    assert mine
+    assert theirs
+    assert not mine & theirs
+
+
+def test_timers_vendor_paging(make_app: Any, keys: dict[str, str]) -> None:
+    api = Api(make_app(timers_vendor_paging=True).test_client(), keys["alex.admin@testorg.example"])
+    body = api.get(ROUTES["timers"]).get_json()
+    assert (body["currentPage"], body["totalPages"], body["hasNext"]) == (0, 1, True)
+
+
+def test_organisation_list_and_one(api: Api) -> None:
+    body = api.get(ROUTES["organisations"]).get_json()
+    assert body["items"] == [{"id": 1, "name": "Test Organisation", "slug": "testOrg"}]
+    assert api.get(ROUTES["organisation"]).get_json() == body["items"][0]
+    assert api.get("/api/v2/Organisation/MySlug").get_json() == body["items"][0]
+
+
+def test_multi_org_user_sees_both(make_app: Any, multi_url: str) -> None:
+    keys = fixture_keys(multi_url)
+    app = make_app(database_url=multi_url)
+    alex = Api(app.test_client(), keys["alex.admin@fabrikam.example"])
+    nat = Api(app.test_client(), keys["nat.north@northwind.example"])
+
+    slugs = [o["slug"] for o in alex.get("/api/v2/Organisation").get_json()["items"]]
+    assert slugs == ["fabrikam", "northwind"]
+    assert alex.get("/api/v2/Organisation/northwind/Projects").status_code == 200
+    assert alex.get("/api/v2/Organisation/MySlug").get_json()["slug"] == "fabrikam"
+
+    assert [o["slug"] for o in nat.get("/api/v2/Organisation").get_json()["items"]] == ["northwind"]
+    refused = nat.get("/api/v2/Organisation/fabrikam/Projects")
+    assert refused.status_code == 401
+    assert (
+        nat.get("/api/v2/Organisation/northwind/Contacts").get_json()["items"][0]["timezoneId"]
+        == "W. Australia Standard Time"
+    )
+
+
+def test_timers_span_caller_organisations(make_app: Any, multi_url: str) -> None:
+    keys = fixture_keys(multi_url)
+    nat = Api(make_app(database_url=multi_url).test_client(), keys["nat.north@northwind.example"])
+    timers = items(nat.get("/api/v2/Timers"))
+    assert {t["organisationSlug"] for t in timers} == {"northwind"}
+    filtered = items(nat.get("/api/v2/Timers?OrganisationId=1"))
+    assert filtered == []

@@ -1,0 +1,230 @@
+"""The synergy-mock command, run as real processes: serve, seed, token and scenarios."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from mock_server.store import Store
+
+from .servers import BIN, free_port, running
+
+CLI = str(BIN / "synergy-mock")
+
+
+def _isolated_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    # No XDG_RUNTIME_DIR, so a control socket, if gunicorn opened one, would land under HOME.
+    return {"HOME": str(home), "XDG_RUNTIME_DIR": ""}
+
+
+def _run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CLI, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, check=False
+    )
+
+
+def _curl_request(line: str) -> requests.Response:
+    """Send the request a printed curl command describes, as curl would."""
+    words = shlex.split(line.strip())
+    assert words[0] == "curl"
+    header = words[words.index("-H") + 1]
+    name, _, value = header.partition(": ")
+    return requests.get(words[-1], headers={name: value}, timeout=10)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, **_isolated_env(tmp_path)}
+
+
+def test_serve_default_scenario_answers_real_clients(tmp_path: Path, env: dict[str, str]) -> None:
+    port = free_port()
+    command = [CLI, "serve", "--port", str(port), "--database", f"sqlite:///{tmp_path}/d.db"]
+    with running(command, port, tmp_path, _isolated_env(tmp_path)) as server:
+        banner = server.output()
+        key = re.search(r"Static key\s+(\S+)", banner)
+        assert key, banner
+        headers = {"access-token": key.group(1), "Accept": "application/json"}
+        api = f"{server.base_url}/api/v2"
+
+        # A Word add-in: the project by number, then its primary contact.
+        found = requests.get(
+            f"{api}/Organisation/fabrikam/Projects?criteria.projectNumber=C%20100",
+            headers=headers,
+            timeout=10,
+        )
+        assert found.status_code == 200
+        project = found.json()["items"][0]
+        contact = requests.get(
+            f"{api}/Organisation/fabrikam/Contacts/{project['primaryContactId']}",
+            headers=headers,
+            timeout=10,
+        )
+        assert contact.status_code == 200
+        assert contact.json()["email"] == "projects@contoso.example"
+
+        # A timesheet dashboard: three Fridays, one request a week.
+        staff = requests.get(f"{api}/Organisation/fabrikam/Staff", headers=headers, timeout=10)
+        assert staff.status_code == 200
+        staff_id = staff.json()[0]["id"]
+        for friday in ("20250221", "20250228", "20250307"):
+            week = requests.get(
+                f"{api}/Organisation/fabrikam/Timesheet/Week/?includeCustomFields=true"
+                f"&criteria.id={staff_id}&DateAsInt={friday}",
+                headers={"access-token": headers["access-token"], "Accept": "*/*"},
+                timeout=10,
+            )
+            assert week.status_code == 200
+            assert "time" in week.json()
+            assert all(isinstance(row["mon"], int | float) for row in week.json()["time"])
+
+        timers = requests.get(f"{api}/Timers", headers=headers, timeout=10)
+        assert timers.status_code == 200
+        assert timers.json()["items"]
+
+        # The three printed curl commands work as pasted.
+        commands = [line for line in banner.splitlines() if line.strip().startswith("curl ")]
+        assert len(commands) == 3
+        for line in commands:
+            response = _curl_request(line)
+            assert response.status_code == 200, line
+            assert response.json()
+
+    assert not (tmp_path / "home" / ".gunicorn").exists()
+
+
+def test_serve_keeps_seeded_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/keep.db"
+
+    def serve_command(port: int) -> list[str]:
+        return [
+            CLI,
+            "serve",
+            "--scenario",
+            "small",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--workers",
+            "1",
+        ]
+
+    port = free_port()
+    with running(serve_command(port), port, tmp_path, _isolated_env(tmp_path)) as first:
+        assert "Seeded scenario small" in first.output()
+    seeded_at = Store(url).read_meta()["seeded_at"]
+    port = free_port()
+    with running(serve_command(port), port, tmp_path, _isolated_env(tmp_path)) as second:
+        assert "not seeding again" in second.output()
+    assert Store(url).read_meta()["seeded_at"] == seeded_at
+
+
+def test_plain_gunicorn_with_config_seeds_and_serves(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **_isolated_env(tmp_path),
+        "SYNERGY_MOCK_PORT": str(port),
+        "SYNERGY_MOCK_SCENARIO": "small",
+        "SYNERGY_MOCK_DATABASE_URL": f"sqlite:///{tmp_path}/g.db",
+    }
+    command = [
+        str(BIN / "gunicorn"),
+        "-c",
+        "python:mock_server.gunicorn_conf",
+        "mock_server.wsgi:app",
+    ]
+    with running(command, port, tmp_path, env) as server:
+        health = requests.get(f"{server.base_url}/_mock/health", timeout=5).json()
+        assert health["scenario"] == "small"
+        missing = requests.get(f"{server.base_url}/api/v2/Organisation", timeout=5)
+        assert missing.status_code == 401
+    assert not (tmp_path / "home" / ".gunicorn").exists()
+
+
+def test_seed_then_token_json(tmp_path: Path, env: dict[str, str]) -> None:
+    url = f"sqlite:///{tmp_path}/t.db"
+    seeded = _run("seed", "--scenario", "small", "--database", url, env=env, cwd=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Seeded scenario 'small' (seed 7)" in seeded.stdout
+
+    minted = _run(
+        "token",
+        "--json",
+        "--years",
+        "3",
+        "--user",
+        "SAM.standard@testorg.example",
+        "--database",
+        url,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert minted.returncode == 0, minted.stderr
+    body: dict[str, Any] = json.loads(minted.stdout)
+    assert body["email"] == "sam.standard@testorg.example"
+    assert body["organisation"] == "testOrg"
+    assert body["key"].count(".") == 2
+
+    plain = _run("token", "--database", url, env=env, cwd=tmp_path)
+    assert plain.returncode == 0
+    assert plain.stdout.strip().count(".") == 2
+
+
+def test_token_for_unknown_user_fails_clearly(tmp_path: Path, env: dict[str, str]) -> None:
+    url = f"sqlite:///{tmp_path}/u.db"
+    result = _run(
+        "token",
+        "--user",
+        "ghost@nowhere.example",
+        "--database",
+        url,
+        env={**env, "SYNERGY_MOCK_SCENARIO": "small"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "No user with e-mail 'ghost@nowhere.example'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scenarios_lists_shipped(tmp_path: Path, env: dict[str, str]) -> None:
+    result = _run("scenarios", env=env, cwd=tmp_path)
+    assert result.returncode == 0
+    names = re.findall(r"^(\S+)\s", result.stdout, flags=re.MULTILINE)
+    assert names == ["default", "multi-org", "small"]
+
+
+def test_bad_scenario_fails_without_traceback(tmp_path: Path, env: dict[str, str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("seed: 1\nstart: soon\norganisations: []\n", encoding="utf-8")
+    result = _run(
+        "seed",
+        "--scenario",
+        str(broken),
+        "--database",
+        f"sqlite:///{tmp_path}/b.db",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "broken.yaml" in result.stderr
+    assert "organisations:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_fails_without_traceback(tmp_path: Path, env: dict[str, str]) -> None:
+    result = _run("seed", env={**env, "SYNERGY_MOCK_CORS_MODE": "maybe"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "cors_mode" in result.stderr
+    assert "Traceback" not in result.stderr
