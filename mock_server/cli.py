@@ -108,7 +108,7 @@ def main() -> None:
     "--workers", type=click.IntRange(1, 64), help="gunicorn worker processes [default: 2]."
 )
 @click.option(
-    "--reseed", is_flag=True, help="Seed again even if the database already holds the scenario."
+    "--reseed", is_flag=True, help="Seed again even if the database already contains the scenario."
 )
 def serve(reseed: bool, **options: Any) -> None:
     """Seed the database if needed, then serve the API with gunicorn."""

@@ -18,11 +18,11 @@ workers = _settings.workers
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 5
-# gunicorn 25 and later open a control socket under $HOME by default; two servers on one machine
-# then fight over it, so the emulator never opens one.
+# gunicorn 25 and later open a control socket under $XDG_RUNTIME_DIR or $HOME by default. Two
+# servers on one machine would then compete for the same socket, so the emulator never opens one.
 control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
-    """Seed the configured scenario in the master, unless the database already holds it."""
+    """Seed the configured scenario in the master, unless the database already contains it."""
     seed_if_needed(load_settings())

@@ -28,6 +28,7 @@ AUTH_REASON_HEADER = "X-Synergy-Mock-Auth-Error"
 PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 PREFLIGHT_MIN_HEADERS = ("access-token", "content-type", "accept")
 
+
 def is_api_path(path: str) -> bool:
     """Return whether ``path`` belongs to the emulated API rather than the control plane."""
     return path.lower().startswith("/api/")
@@ -107,7 +108,7 @@ def query(schema: QuerySchema) -> dict[str, Any]:
 
 
 def paging() -> PageRequest:
-    """Return the page this request asks for."""
+    """Return the page this request selects."""
     current = settings()
     return load_paging(query_args(), current.default_page_size, current.max_page_size)
 
@@ -129,10 +130,12 @@ def render_context(organisation: Organisation | None = None, **flags: Any) -> Re
     )
 
 
-def require_unrestricted(what: str) -> None:
+def require_unrestricted(resource: str) -> None:
     """Refuse callers whose access level hides financial data."""
     if caller().is_restricted:
-        raise Unauthorized(f"access level too low for {what}", status=settings().forbidden_status)
+        raise Unauthorized(
+            f"access level too low for {resource}", status=settings().forbidden_status
+        )
 
 
 def authenticate_request() -> None:
@@ -186,7 +189,7 @@ def handle_unexpected(error: Exception) -> Response:
 
 
 def preflight() -> Response | None:
-    """Answer a CORS preflight for any API path without authentication."""
+    """Respond to a CORS preflight on any API path, without authentication."""
     if request.method != "OPTIONS" or not is_api_path(request.path):
         return None
     if settings().cors_mode == "off":

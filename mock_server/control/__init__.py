@@ -32,7 +32,7 @@ def control_error(status: int, code: str, message: str) -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """Report 200 once the database holds a seeded scenario, 503 before."""
+    """Return 200 once the database contains a seeded scenario, and 503 before that."""
     state = read_seed_state(runtime(current_app).store)
     if state is None:
         return control_error(503, "not_seeded", "The database has not been seeded yet.")

@@ -65,8 +65,8 @@ def list_projects(
     if not live_like_filters and given(filters, "isactive"):
         statement = statement.where(Project.is_active.is_(filters["isactive"]))
     if not live_like_filters and filters.get("statuses"):
-        wanted = [status.lower() for status in filters["statuses"]]
-        statement = statement.where(func.lower(Project.status_name).in_(wanted))
+        names = [status.lower() for status in filters["statuses"]]
+        statement = statement.where(func.lower(Project.status_name).in_(names))
 
     return fetch_page(session, statement.order_by(Project.id), page)
 

@@ -39,7 +39,7 @@ def _invalid(value: Any, name: str) -> str:
 
 
 class QueryField(fields.Field):  # type: ignore[type-arg]
-    """Base of query fields: knows the parameter's documented name for error messages."""
+    """Base of query fields; ``wire_name`` is the documented parameter name used in errors."""
 
     def __init__(self, wire_name: str, **kwargs: Any) -> None:
         super().__init__(load_default=None, **kwargs)
@@ -179,7 +179,7 @@ def _model_state(schema: Schema, messages: Mapping[str, Any]) -> dict[str, list[
 
 @dataclass(frozen=True)
 class PageRequest:
-    """Which page of a list the caller asked for; ``number`` is 1-based."""
+    """The page of a list that a request selects; ``number`` is 1-based."""
 
     number: int
     size: int

@@ -1,4 +1,4 @@
-"""Seeding: build the database from a scenario, or keep it when it already holds that scenario."""
+"""Seeding: build the database from a scenario, or keep it if it already contains that scenario."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class SeedResult:
-    """What seeding did: which scenario, whether it wrote anything, and how many rows."""
+    """The outcome of seeding: the scenario, whether anything was written, and the row count."""
 
     scenario: str
     seed: int
@@ -132,7 +132,7 @@ def seed(
 def seed_if_needed(
     settings: Settings, *, force: bool = False, progress: Progress | None = None
 ) -> SeedResult:
-    """Seed the configured database unless it already holds the configured scenario."""
+    """Seed the configured database unless it already contains the configured scenario."""
     scenario = load_configured_scenario(settings)
     start_utc = resolve_start(scenario, settings.anchor)
     store = Store(settings.database_url)
@@ -147,7 +147,7 @@ def seed_if_needed(
         )
         if fresh and not force:
             log.info(
-                "Database already holds scenario %s (seed %s); not seeding again",
+                "Database already contains scenario %s (seed %s); not seeding again",
                 scenario.name,
                 scenario.seed,
             )

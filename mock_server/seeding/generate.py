@@ -541,7 +541,7 @@ class OrganisationBuilder:
                     number=spec["number"],
                     name=spec["name"],
                     primary_contact_id=contact["id"] if contact else None,
-                    manager_id=manager["id"] if manager else (managers[0] if managers else None),
+                    manager_id=self._fixture_manager(manager, managers),
                     **{
                         k: spec[k]
                         for k in (
@@ -579,6 +579,14 @@ class OrganisationBuilder:
                 is_office_project=office_project,
                 is_default=office_project,
             )
+
+    @staticmethod
+    def _fixture_manager(manager: dict[str, Any] | None, managers: list[int]) -> int | None:
+        """Return the fixture's named manager, else the first staff member who can manage."""
+        if manager is not None:
+            manager_id: int = manager["id"]
+            return manager_id
+        return managers[0] if managers else None
 
     def _project(self, status: dict[str, Any], mix: dict[str, Any], **values: Any) -> None:
         start = self._past(20, 1100).replace(hour=0, minute=0, second=0)
@@ -760,7 +768,12 @@ class OrganisationBuilder:
         workable: list[dict[str, Any]],
         per_week: dict[str, int],
     ) -> None:
-        status = APPROVED if back >= 2 else SUBMITTED if back == 1 else DRAFT
+        # Weeks two or more back are approved, last week is submitted and this week is a draft.
+        status = DRAFT
+        if back == 1:
+            status = SUBMITTED
+        elif back >= 2:
+            status = APPROVED
         count = self.rng.randint(per_week["min"], per_week["max"])
         for project in self.rng.sample(workable, min(count, len(workable))):
             stage = self.rng.choice(self.stages[project["id"]])

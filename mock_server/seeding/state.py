@@ -1,4 +1,4 @@
-"""What the database says about its own seeding."""
+"""The seeding facts a database records about itself in its ``meta`` table."""
 
 from __future__ import annotations
 

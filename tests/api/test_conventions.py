@@ -166,9 +166,9 @@ def test_page_parameter_spellings(api: Api, path: str, page_key: str) -> None:
 @pytest.mark.parametrize("path", PAGED_ROUTES.values(), ids=PAGED_ROUTES.keys())
 def test_page_zero_reads_as_one(api: Api, path: str) -> None:
     zero = api.get(path, query_string={"page": 0}).get_json()
-    one = api.get(path, query_string={"page": 1}).get_json()
+    first_page = api.get(path, query_string={"page": 1}).get_json()
     assert zero["currentPage"] == 1
-    assert identities(zero) == identities(one)
+    assert identities(zero) == identities(first_page)
 
 
 @pytest.mark.parametrize("path", PAGED_ROUTES.values(), ids=PAGED_ROUTES.keys())

@@ -220,7 +220,8 @@ def test_dates_are_naive_dotnet_strings(api: Api) -> None:
     for project in _all(api):
         for name in ("startDate", "createdDate", "updatedDate"):
             value = project[name]
-            assert "Z" not in value and "+" not in value
+            assert "Z" not in value
+            assert "+" not in value
             dt.datetime.fromisoformat(value)
         if project["endDate"] is not None:
             dt.datetime.fromisoformat(project["endDate"])

@@ -88,8 +88,8 @@ def test_multi_org_user_sees_both(make_app: Any, multi_url: str) -> None:
     assert alex.get("/api/v2/Organisation/MySlug").get_json()["slug"] == "fabrikam"
 
     assert [o["slug"] for o in nat.get("/api/v2/Organisation").get_json()["items"]] == ["northwind"]
-    refused = nat.get("/api/v2/Organisation/fabrikam/Projects")
-    assert refused.status_code == 401
+    rejected = nat.get("/api/v2/Organisation/fabrikam/Projects")
+    assert rejected.status_code == 401
     assert (
         nat.get("/api/v2/Organisation/northwind/Contacts").get_json()["items"][0]["timezoneId"]
         == "W. Australia Standard Time"
