@@ -55,6 +55,7 @@ class Settings:
     myslug_alias: bool = True
     error_include_error_key: bool = False
     forbidden_status: int = 401
+    page_base: int = 1
     default_page_size: int = 10
     max_page_size: int = 1000
     project_field_aliases: bool = True
@@ -76,6 +77,7 @@ class Settings:
 CHOICES: dict[str, tuple[Any, ...]] = {
     "cors_mode": ("open", "off"),
     "forbidden_status": (401, 403),
+    "page_base": (0, 1),
 }
 
 

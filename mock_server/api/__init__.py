@@ -86,12 +86,21 @@ def organisation(slug: str) -> Organisation:
     current = settings()
     return resolve_organisation(
         db(),
-        slug,
+        slug_as_sent(slug),
         caller(),
         myslug_alias=current.myslug_alias,
         accept_any_slug=current.accept_any_slug,
         forbidden_status=current.forbidden_status,
     )
+
+
+def slug_as_sent(slug: str) -> str:
+    """Return ``slug`` in the case the client typed it; routing sees the path in lower case."""
+    sent = request.environ.get("synergy_mock.original_path", "")
+    for segment in sent.split("/"):
+        if segment.lower() == slug:
+            return str(segment)
+    return slug
 
 
 def query_args() -> MultiDict[str, str]:
@@ -110,7 +119,9 @@ def query(schema: QuerySchema) -> dict[str, Any]:
 def paging() -> PageRequest:
     """Return the page this request selects."""
     current = settings()
-    return load_paging(query_args(), current.default_page_size, current.max_page_size)
+    return load_paging(
+        query_args(), current.default_page_size, current.max_page_size, current.page_base
+    )
 
 
 def render_context(organisation: Organisation | None = None, **flags: Any) -> RenderContext:
@@ -203,6 +214,7 @@ def preflight() -> Response | None:
     names = [name.strip().lower() for name in requested.split(",") if name.strip()]
     allowed = list(dict.fromkeys([*PREFLIGHT_MIN_HEADERS, *names]))
     response = Response(status=204)
+    del response.headers["Content-Type"]
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = PREFLIGHT_METHODS
     response.headers["Access-Control-Allow-Headers"] = ", ".join(allowed)

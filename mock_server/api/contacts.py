@@ -24,7 +24,7 @@ def list_organisation_contacts(slug: str) -> Response:
     rows, total = list_contacts(db(), org, caller(), filters, page)
     with rendering(render_context(org)):
         items = [CONTACT.dump_contact(contact) for contact in rows]
-    return json_response(CONTACT_ENVELOPE.dump(Page(items, total, page.number, page.size)))
+    return json_response(CONTACT_ENVELOPE.dump(Page.of(items, total, page)))
 
 
 @bp.get("/<int:contact_id>")

@@ -23,4 +23,4 @@ def list_organisation_invoices(slug: str) -> Response:
 
     rows, total = list_invoices(db(), org, filters, page)
     items = INVOICE.dump(rows, many=True)
-    return json_response(ENVELOPE.dump(Page(items, total, page.number, page.size)))
+    return json_response(ENVELOPE.dump(Page.of(items, total, page)))

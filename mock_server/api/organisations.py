@@ -16,7 +16,7 @@ def list_my_organisations() -> Response:
     page = paging()
     rows, total = list_organisations(db(), caller(), page)
     items = ORGANISATION.dump(rows, many=True)
-    return json_response(ENVELOPE.dump(Page(items, total, page.number, page.size)))
+    return json_response(ENVELOPE.dump(Page.of(items, total, page)))
 
 
 @bp.get("/organisation/<slug>")

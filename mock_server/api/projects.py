@@ -38,7 +38,7 @@ def list_organisation_projects(slug: str) -> Response:
     )
     with rendering(context):
         items = [PROJECT.dump_project(project) for project in rows]
-    return json_response(ENVELOPE.dump(Page(items, total, page.number, page.size)))
+    return json_response(ENVELOPE.dump(Page.of(items, total, page)))
 
 
 @bp.get("/<int:project_id>")

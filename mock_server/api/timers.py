@@ -25,7 +25,7 @@ def list_my_timers() -> Response:
     start = (page.number - 1) * page.size
     with rendering(context):
         items = TIMER.dump(timers[start : start + page.size], many=True)
-    envelope = ENVELOPE.dump(Page(items, len(timers), page.number, page.size))
+    envelope = ENVELOPE.dump(Page.of(items, len(timers), page))
     if settings().timers_vendor_paging:
         # The vendor's Timers example numbers pages from 0 and claims a next page.
         envelope.update(currentPage=page.number - 1, totalPages=1, hasNext=True)

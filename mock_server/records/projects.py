@@ -38,9 +38,10 @@ def list_projects(
         Project.organisation_id == organisation.id
     )
     honoured_status_filters = [] if live_like_filters else ["isactive", "statuses"]
-    status_given = any(given(filters, name) for name in ["statustypeid", *honoured_status_filters])
-    # Live, only active projects come back unless the caller filters by status.
-    if active_only_default and not status_given:
+    lifting = ["id", "statustypeid", *honoured_status_filters]
+    # Live, only active projects come back unless the caller filters by status. An id names one
+    # project, so it finds that project whatever its status.
+    if active_only_default and not any(given(filters, name) for name in lifting):
         statement = statement.where(Project.is_active.is_(True))
 
     if given(filters, "id"):

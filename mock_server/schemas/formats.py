@@ -28,11 +28,11 @@ def dotnet_datetime(value: dt.datetime) -> str:
 
 
 def dotnet_utc(value: dt.datetime) -> str:
-    """Format a naive UTC datetime with a 7-digit fraction and ``Z``, as timers are written.
+    """Format a naive UTC datetime the .NET way with a ``Z``, as timers are written.
 
-    Example: ``2016-08-02T06:57:32.1788558Z``.
+    Example: ``2016-08-02T06:57:32.178855Z``; Python has microseconds, so at most 6 digits.
     """
-    return value.strftime("%Y-%m-%dT%H:%M:%S") + f".{value.microsecond:06d}0Z"
+    return dotnet_datetime(value) + "Z"
 
 
 def date_display(value: dt.date) -> str:
@@ -68,6 +68,14 @@ def money(amount: float) -> str:
     """Format an amount of money as the real API formats a staff rate, for example ``$50.00``."""
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+def number(value: float | None) -> float | int | None:
+    """Return a JSON number: a whole value as an integer (``100``, not ``100.0``)."""
+    if value is None:
+        return None
+    rounded = round(float(value), 2)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def date_as_int(value: dt.date) -> int:

@@ -21,6 +21,7 @@ from ..errors import BadRequest
 CRITERIA_PREFIX = "criteria."
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$")
 
 
 def normalise_args(args: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -111,8 +112,10 @@ class QueryUtcDate(QueryField):
                 return dt.datetime.strptime(text, "%Y-%m-%d")
             except ValueError:
                 raise self.invalid(value) from None
-        if "T" not in text:
+        if not _DATE_TIME.match(text):
             raise self.invalid(value)
+        # Python keeps at most 6 fraction digits; .NET writes up to 7.
+        text = re.sub(r"(\.\d{6})\d", r"\1", text)
         try:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
@@ -179,10 +182,15 @@ def _model_state(schema: Schema, messages: Mapping[str, Any]) -> dict[str, list[
 
 @dataclass(frozen=True)
 class PageRequest:
-    """The page of a list that a request selects; ``number`` is 1-based."""
+    """The page of a list that a request selects.
+
+    ``number`` is always 1-based; ``base`` is the numbering the client uses (0 or 1), so the
+    envelope can write the page number back the way it came.
+    """
 
     number: int
     size: int
+    base: int = 1
 
 
 class PagingSchema(QuerySchema):
@@ -193,24 +201,29 @@ class PagingSchema(QuerySchema):
     currentpage = QueryInt("currentPage", minimum=0)
     pagesize = QueryInt("pageSize", minimum=1)
 
-    def __init__(self, *, default_size: int, max_size: int, **kwargs: Any) -> None:
+    def __init__(self, *, default_size: int, max_size: int, base: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.default_size = default_size
         self.max_size = max_size
+        self.base = base
 
     @post_load
     def to_page(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        number = next(
-            (data[k] for k in ("pagenumber", "page", "currentpage") if data.get(k) is not None), 1
+        given = next(
+            (data[k] for k in ("pagenumber", "page", "currentpage") if data.get(k) is not None),
+            self.base,
         )
-        size = data.get("pagesize") or self.default_size
-        # Page 0 is read as page 1, because clients disagree on whether paging starts at 0 or 1.
-        return {"page": PageRequest(number=max(number, 1), size=min(size, self.max_size))}
+        # With 1-based paging, page 0 is read as page 1: clients disagree on where paging starts.
+        number = max(given + 1 - self.base, 1)
+        size = min(data.get("pagesize") or self.default_size, self.max_size)
+        return {"page": PageRequest(number=number, size=size, base=self.base)}
 
 
-def load_paging(args: MultiDict[str, str], default_size: int, max_size: int) -> PageRequest:
+def load_paging(
+    args: MultiDict[str, str], default_size: int, max_size: int, base: int = 1
+) -> PageRequest:
     """Return the page requested by normalised ``args``."""
-    schema = PagingSchema(default_size=default_size, max_size=max_size)
+    schema = PagingSchema(default_size=default_size, max_size=max_size, base=base)
     page: PageRequest = load_query(schema, args)["page"]
     return page
 
@@ -276,7 +289,6 @@ class TimesheetWeekQuerySchema(QuerySchema):
     date = QueryDateAsInt("Date")
     contactid = QueryInt("ContactId")
     id = QueryInt("Id")
-    includecustomfields = QueryBool("IncludeCustomFields")
 
 
 class TimerQuerySchema(QuerySchema):

@@ -25,7 +25,7 @@ from ..store.models import (
     Timer,
     TimesheetRow,
 )
-from ..timezones import windows_zone_id
+from ..timezones import utc_to_local, windows_zone_id
 from .formats import (
     DotNetDateTime,
     DotNetUtcDateTime,
@@ -36,7 +36,9 @@ from .formats import (
     duration_display,
     local_time_display,
     money,
+    number,
 )
+from .query import PageRequest
 
 
 @dataclass
@@ -309,7 +311,8 @@ class StaffSchema(WireSchema):
 
 
 def _optional_date(value: dt.datetime | None) -> str | None:
-    return day_month_year(value) if value else None
+    """Format an invoice date in the documented ``dateDisplay`` style, ``Mon 1, Aug 2016``."""
+    return date_display(value) if value else None
 
 
 class InvoiceContactSchema(WireSchema):
@@ -334,7 +337,7 @@ class InvoiceContactSchema(WireSchema):
     state = fields.String(allow_none=True)
     zipCode = fields.String(attribute="zip_code", allow_none=True)
     country = fields.String(allow_none=True)
-    invoicePercent = fields.Float(attribute="invoice_percent")
+    invoicePercent = fields.Function(lambda ic: number(ic.invoice_percent))
 
     def single_line(self, contact: Any) -> str:
         parts = (
@@ -366,20 +369,20 @@ class InvoiceSchema(WireSchema):
     numberFormatted = fields.Function(lambda i: f"{i.number:07d}")
     invoiceType = fields.String(attribute="invoice_type")
     text = fields.String(allow_none=True)
-    totalExTax = fields.Float(attribute="total_ex_tax")
-    totalTax = fields.Float(attribute="total_tax")
-    totalIncTax = fields.Float(attribute="total_inc_tax")
+    totalExTax = fields.Function(lambda i: number(i.total_ex_tax))
+    totalTax = fields.Function(lambda i: number(i.total_tax))
+    totalIncTax = fields.Function(lambda i: number(i.total_inc_tax))
     totalExTaxDisplay = fields.Function(lambda i: money(i.total_ex_tax))
     totalTaxDisplay = fields.Function(lambda i: money(i.total_tax))
     totalIncTaxDisplay = fields.Function(lambda i: money(i.total_inc_tax))
     date = DotNetDateTime()
-    dateDisplay = fields.Function(lambda i: _optional_date(i.date))
-    # ``from`` is a Python keyword, so these two are declared under other names and renamed.
+    # ``from`` is a Python keyword, so it is declared under another name and renamed.
     from_ = DotNetDateTime(attribute="date_from", data_key="from")
-    fromDisplay = fields.Function(lambda i: _optional_date(i.date_from))
     to = DotNetDateTime(attribute="date_to")
-    toDisplay = fields.Function(lambda i: _optional_date(i.date_to))
     dueDate = DotNetDateTime(attribute="due_date")
+    dateDisplay = fields.Function(lambda i: _optional_date(i.date))
+    fromDisplay = fields.Function(lambda i: _optional_date(i.date_from))
+    toDisplay = fields.Function(lambda i: _optional_date(i.date_to))
     dueDateDisplay = fields.Function(lambda i: _optional_date(i.due_date))
     invoiceTermId = fields.Integer(attribute="invoice_term_id")
     invoiceTerm = fields.String(attribute="invoice_term")
@@ -458,10 +461,7 @@ def _lock_message(row: TimesheetRow) -> str | None:
 
 def _hours(value: float | None) -> float | int:
     """Return hours as a JSON number: whole hours as integers, ``None`` as 0."""
-    if value is None:
-        return 0
-    number = round(float(value), 2)
-    return int(number) if number.is_integer() else number
+    return number(value) or 0
 
 
 class TimesheetWeekSchema(WireSchema):
@@ -496,7 +496,7 @@ class TimerSchema(WireSchema):
     durationDisplay = fields.Function(
         lambda t: duration_display(timer_seconds(t, current().now_utc))
     )
-    details = fields.Function(lambda t: day_month_year(t.start_date))
+    details = fields.Function(lambda t: day_month_year(_timer_local(t, t.start_date)))
     organisationId = fields.Integer(attribute="organisation_id")
     organisationName = fields.Function(lambda t: t.organisation.name)
     organisationSlug = fields.Function(lambda t: t.organisation.slug)
@@ -509,7 +509,13 @@ class TimerSchema(WireSchema):
     isToday = fields.Method("is_today")
 
     def is_today(self, timer: Timer) -> bool:
-        return timer.start_date.date() == current().now_utc.date()
+        started = _timer_local(timer, timer.start_date).date()
+        return started == _timer_local(timer, current().now_utc).date()
+
+
+def _timer_local(timer: Timer, utc: dt.datetime) -> dt.datetime:
+    """Convert a UTC instant to the local time of the timer's organisation."""
+    return utc_to_local(utc, timer.organisation.timezone)
 
 
 def timer_seconds(timer: Timer, now_utc: dt.datetime) -> int:
@@ -522,12 +528,18 @@ def timer_seconds(timer: Timer, now_utc: dt.datetime) -> int:
 
 @dataclass
 class Page:
-    """One page of a list, ready for the envelope."""
+    """One page of a list, ready for the envelope; ``number`` is 1-based."""
 
     items: list[dict[str, Any]]
     total: int
     number: int
     size: int
+    base: int = 1
+
+    @classmethod
+    def of(cls, items: list[dict[str, Any]], total: int, request: PageRequest) -> Page:
+        """Build the page that ``request`` selected."""
+        return cls(items, total, request.number, request.size, request.base)
 
 
 class _PageCounts:
@@ -543,13 +555,16 @@ class _PageCounts:
     def has_next(self, page: Page) -> bool:
         return page.number < self.pages(page)
 
+    def page_number(self, page: Page) -> int:
+        return page.number - 1 + page.base
+
 
 class EnvelopeSchema(WireSchema, _PageCounts):
     """The paged envelope of Projects, Invoices, Timers and the organisation list."""
 
     totalItems = fields.Integer(attribute="total")
     items = fields.Raw()
-    currentPage = fields.Integer(attribute="number")
+    currentPage = fields.Method("page_number")
     pageSize = fields.Integer(attribute="size")
     totalPages = fields.Method("total_pages")
     hasNext = fields.Method("has_next")
@@ -561,7 +576,7 @@ class ContactEnvelopeSchema(WireSchema, _PageCounts):
     totalItems = fields.Integer(attribute="total")
     criteria = fields.Constant(None)
     items = fields.Raw()
-    currentPage = fields.Integer(attribute="number")
+    currentPage = fields.Method("page_number")
     pageSize = fields.Integer(attribute="size")
     totalPages = fields.Method("total_pages")
     hasNext = fields.Method("has_next")

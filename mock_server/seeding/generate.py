@@ -685,7 +685,9 @@ class OrganisationBuilder:
         for _ in range(mix["count"]):
             project = self.rng.choice(billable)
             status = self._weighted(names, weights)
-            final = status != "DRAFT"
+            # Drafts have no number yet; so do some cancelled invoices, which were cancelled
+            # as drafts, like the vendor's example.
+            final = status != "DRAFT" and not (status == "CANCELLED" and self.rng.random() < 0.5)
             number += 1 if final else 0
             issued = self._past(1, 700).replace(hour=0, minute=0, second=0)
             term_id, term = self.rng.choice(INVOICE_TERMS)
@@ -818,7 +820,10 @@ class OrganisationBuilder:
             user_id = self.gen.users_by_email[user["email"].lower()]["id"]
             for index in range(mix["running"] + mix["paused"]):
                 running = index < mix["running"]
-                begun = start - dt.timedelta(minutes=self.rng.randint(5, 180 if running else 2000))
+                begun = start - dt.timedelta(
+                    minutes=self.rng.randint(5, 180 if running else 2000),
+                    microseconds=self.rng.randint(0, 999_999),
+                )
                 ended = None if running else self._between(begun, start)
                 project = (
                     self.rng.choice(workable) if workable and self.rng.random() < 0.8 else None

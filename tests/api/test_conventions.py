@@ -91,6 +91,11 @@ def test_unknown_slug_gets_404(api: Api, path: str) -> None:
     assert response.get_json() == {"message": "Organisation 'no-such-org' was not found."}
 
 
+def test_unknown_slug_message_keeps_case(api: Api) -> None:
+    response = api.get("/api/v2/Organisation/NoSuchOrg/Projects")
+    assert response.get_json() == {"message": "Organisation 'NoSuchOrg' was not found."}
+
+
 @pytest.mark.parametrize("path", ORG_ROUTES.values(), ids=ORG_ROUTES.keys())
 def test_unknown_slug_without_key_gets_401(api: Api, path: str) -> None:
     assert api.get(path.format(slug="no-such-org"), key=None).status_code == 401
@@ -228,6 +233,9 @@ def test_bad_paging_value_gets_400(api: Api, path: str, params: dict[str, str], 
         (ROUTES["contacts"], {"ShowStaff": "nope"}, "ShowStaff"),
         (ROUTES["contacts"], {"MinSecurityLevel": "high"}, "MinSecurityLevel"),
         (ROUTES["contacts"], {"UpdatedDate": "03/07/2025"}, "UpdatedDate"),
+        (ROUTES["contacts"], {"UpdatedDate": "2025-01-01T10"}, "UpdatedDate"),
+        (ROUTES["contacts"], {"UpdatedDate": "20250101T000000"}, "UpdatedDate"),
+        (ROUTES["contacts"], {"CreatedDate": "2025-01-01T00:00"}, "CreatedDate"),
         (ROUTES["staff"], {"CanBeAManager": "2"}, "CanBeAManager"),
         (ROUTES["staff"], {"UpdatedDate": "2025-02-30"}, "UpdatedDate"),
         (ROUTES["invoices"], {"ProjectId": "abc"}, "ProjectId"),
@@ -298,6 +306,8 @@ def test_preflight_is_open_without_key(api: Api, path: str) -> None:
     allowed = response.headers["Access-Control-Allow-Headers"].split(", ")
     assert {"access-token", "content-type", "accept", "x-custom"} <= set(allowed)
     assert response.headers["Access-Control-Allow-Methods"] == "GET, POST, PUT, DELETE, OPTIONS"
+    assert "Content-Type" not in response.headers
+    assert response.get_data() == b""
 
 
 @pytest.mark.parametrize("path", ROUTES.values(), ids=ROUTES.keys())
@@ -350,3 +360,32 @@ def test_wrong_method_gets_405_in_api_shape(api: Api) -> None:
     assert response.get_json() == {
         "message": "The requested resource does not support http method 'DELETE'."
     }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-01-01",
+        "2025-01-01T00:00:00",
+        "2025-01-01T00:00:00Z",
+        "2025-01-01T00:00:00.1234567Z",
+        "2025-01-01T10:00:00+10:00",
+    ],
+)
+def test_accepted_date_filter_forms(api: Api, value: str) -> None:
+    assert api.get(ROUTES["contacts"], query_string={"UpdatedDate": value}).status_code == 200
+
+
+@pytest.mark.parametrize("path", PAGED_ROUTES.values(), ids=PAGED_ROUTES.keys())
+def test_zero_based_paging_setting(make_app: Any, keys: dict[str, str], path: str) -> None:
+    api = Api(make_app(page_base=0).test_client(), keys[ADMIN])
+    first = api.get(path, query_string={"pageSize": 1}).get_json()
+    zero = api.get(path, query_string={"pageSize": 1, "page": 0}).get_json()
+    one = api.get(path, query_string={"pageSize": 1, "page": 1}).get_json()
+    assert first["currentPage"] == 0
+    assert zero["currentPage"] == 0
+    assert one["currentPage"] == 1
+    assert identities(zero) == identities(first)
+    if first["totalItems"] >= 2:
+        assert identities(one) != identities(zero)
+        assert one["hasNext"] is (first["totalItems"] > 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..conftest import RESTRICTED, Api, items
@@ -10,40 +11,13 @@ from .routes import C100_ID, ROUTES
 INVOICES = ROUTES["invoices"]
 
 VENDOR_FIELDS = [
-    "id",
-    "organisationId",
-    "projectId",
-    "projectNumber",
-    "projectName",
-    "status",
-    "statusDisplay",
-    "invoiceNumber",
-    "invoiceNumberDisplay",
-    "numberingId",
-    "prefix",
-    "number",
-    "numberFormatted",
-    "invoiceType",
-    "text",
-    "totalExTax",
-    "totalTax",
-    "totalIncTax",
-    "totalExTaxDisplay",
-    "totalTaxDisplay",
-    "totalIncTaxDisplay",
-    "date",
-    "dateDisplay",
-    "from",
-    "fromDisplay",
-    "to",
-    "toDisplay",
-    "dueDate",
-    "dueDateDisplay",
-    "invoiceTermId",
-    "invoiceTerm",
-    "invoiceStages",
-    "invoiceContacts",
-]
+    "id", "organisationId", "projectId", "projectNumber", "projectName", "status",
+    "statusDisplay", "invoiceNumber", "invoiceNumberDisplay", "numberingId", "prefix", "number",
+    "numberFormatted", "invoiceType", "text", "totalExTax", "totalTax", "totalIncTax",
+    "totalExTaxDisplay", "totalTaxDisplay", "totalIncTaxDisplay", "date", "from", "to",
+    "dueDate", "dateDisplay", "fromDisplay", "toDisplay", "dueDateDisplay", "invoiceTermId",
+    "invoiceTerm", "invoiceStages", "invoiceContacts",
+]  # fmt: skip
 CONTACT_FIELDS = [
     "id",
     "contactId",
@@ -84,6 +58,10 @@ def test_invoice_value_styles(api: Api) -> None:
         assert round(invoice["totalExTax"] + invoice["totalTax"], 2) == invoice["totalIncTax"]
         if invoice["invoiceNumber"] is None:
             assert invoice["invoiceNumberDisplay"] == "DRAFT"
+            assert invoice["number"] == 0
+        assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, [A-Z][a-z]{2} \d{4}", invoice["dateDisplay"])
+        assert invoice["invoiceContacts"][0]["invoicePercent"] == 100
+        assert isinstance(invoice["invoiceContacts"][0]["invoicePercent"], int)
 
 
 def test_invoice_filters(api: Api) -> None:

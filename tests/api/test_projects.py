@@ -200,6 +200,11 @@ def test_id_filter_returns_one(api: Api) -> None:
     assert [p["id"] for p in _all(api, **{"criteria.Id": C100_ID})] == [C100_ID]
 
 
+def test_id_filter_finds_inactive_project(api: Api) -> None:
+    complete = _all(api, isActive="false", projectNumber="C 101")[0]
+    assert [p["number"] for p in _all(api, Id=complete["id"])] == ["C 101"]
+
+
 def test_get_by_id_is_the_bare_item(api: Api, small_url: str) -> None:
     response = api.get(f"{PROJECTS}/{C100_ID}?includeCustomFields=true")
     assert response.status_code == 200

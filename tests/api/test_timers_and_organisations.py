@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from mock_server.timezones import utc_to_local
 
 from ..conftest import STANDARD, Api, fixture_keys, items
 from .routes import ROUTES
@@ -30,7 +33,7 @@ TIMER_FIELDS = [
     "taskName",
     "isToday",
 ]
-UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z")
+UTC_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z")
 
 
 def test_timers_envelope_and_fields(api: Api) -> None:
@@ -103,3 +106,13 @@ def test_timers_span_caller_organisations(make_app: Any, multi_url: str) -> None
     assert {t["organisationSlug"] for t in timers} == {"northwind"}
     filtered = items(nat.get("/api/v2/Timers?OrganisationId=1"))
     assert filtered == []
+
+
+def test_timer_dates_use_organisation_zone(api: Api) -> None:
+    # The clock starts on Friday 7 March 2025 at 09:00 in Sydney (22:00 UTC the day before).
+    for timer in items(api.get(ROUTES["timers"])):
+        started = dt.datetime.fromisoformat(timer["startDate"].rstrip("Z"))
+        local = utc_to_local(started, "Australia/Sydney")
+        assert timer["details"] == f"{local.day:02d} {local:%b} {local.year}"
+        assert timer["isToday"] is (local.date() == dt.date(2025, 3, 7))
+        assert not timer["startDate"].endswith("0Z")

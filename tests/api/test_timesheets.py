@@ -129,6 +129,7 @@ def test_row_fields_and_flags(api: Api) -> None:
         ("DateAsInt=20250230", "DateAsInt"),
         ("DateAsInt=abc", "DateAsInt"),
         ("Date=1", "Date"),
+        ("DateAsInt=20250228&includeCustomFields=true&ContactId=", "ContactId"),
         ("DateAsInt=20250228&ContactId=x", "ContactId"),
     ],
 )
@@ -144,3 +145,10 @@ def test_restricted_user_reads_only_own_week(api: Api, keys: dict[str, str]) -> 
     assert own["staff"] == "Riley Restricted"
     other = restricted.get(f"{WEEK}?DateAsInt=20250303&ContactId={ADMIN_STAFF_ID}")
     assert other.status_code == 401
+
+
+@pytest.mark.parametrize("value", ["true", "yes", "", "1"])
+def test_include_custom_fields_is_ignored(api: Api, value: str) -> None:
+    week = _week(api, f"includeCustomFields={value}&DateAsInt=20250228&ContactId={ADMIN_STAFF_ID}")
+    assert week["staffId"] == ADMIN_STAFF_ID
+    assert all("customFields" not in row for row in week["time"])
