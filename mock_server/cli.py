@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import click
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from . import __version__
 from .auth import issue_static_key
@@ -20,7 +24,7 @@ from .config import ENV_PREFIX, Settings, SettingsError, load_settings
 from .seeding import SeedResult, load_configured_scenario, seed_if_needed
 from .seeding.scenario import ScenarioError, list_scenarios
 from .seeding.state import read_seed_state
-from .store import Store
+from .store import Store, snapshots
 from .store.models import Membership, User
 from .timezones import utc_to_local
 
@@ -44,12 +48,21 @@ def _settings_from(options: dict[str, Any]) -> Settings:
     for name, value in overrides.items():
         os.environ[ENV_PREFIX + name.upper()] = str(value)
     try:
-        return load_settings()
+        settings = load_settings()
+        make_url(settings.database_url).get_dialect()
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
+    except (ArgumentError, NoSuchModuleError) as error:
+        _fail(
+            ValueError(
+                f"Invalid database URL {os.environ.get(ENV_PREFIX + 'DATABASE_URL')!r}: "
+                f"{error}. Use a file path or a URL such as sqlite:///synergy-mock.db."
+            )
+        )
+    return settings
 
 
-def _fail(error: Exception) -> None:
+def _fail(error: Exception) -> NoReturn:
     click.echo(f"synergy-mock: {error}", err=True)
     sys.exit(2)
 
@@ -65,7 +78,8 @@ def _seed(settings: Settings, force: bool) -> SeedResult:
             return seed_if_needed(settings, force=force, progress=lambda _step: bar.update(1))
     except (ScenarioError, SettingsError) as error:
         _fail(error)
-        raise  # unreachable: _fail exits
+    except (SQLAlchemyError, snapshots.SnapshotError, OSError) as error:
+        _fail(ValueError(f"Could not seed {settings.database_url}: {error}"))
 
 
 common_options: list[Callable[[Any], Any]] = [
@@ -113,10 +127,44 @@ def main() -> None:
 def serve(reseed: bool, **options: Any) -> None:
     """Seed the database if needed, then serve the API with gunicorn."""
     settings = _settings_from(options)
+    _check_port_free(settings.host, settings.port)
+    _warn_if_replacing(settings)
     result = _seed(settings, force=reseed)
     from .server import run_gunicorn
 
     run_gunicorn(settings, on_ready=lambda host, port: _print_banner(settings, result, host, port))
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail at once, with a hint, when the address is taken or cannot be bound."""
+    if port == 0:
+        return
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        _fail(
+            ValueError(
+                f"Cannot listen on {host}:{port}: {error.strerror or error}. "
+                "Pick another port with --port, or --port 0 for any free one."
+            )
+        )
+
+
+def _warn_if_replacing(settings: Settings) -> None:
+    """Say so before seeding over a database that holds another scenario."""
+    store = Store(settings.database_url)
+    try:
+        state = read_seed_state(store)
+    finally:
+        store.dispose()
+    if state is not None and state["scenario"] != Path(settings.scenario).stem:
+        log.warning(
+            "Replacing scenario %s in %s with scenario %s",
+            state["scenario"],
+            settings.database_url,
+            settings.scenario,
+        )
 
 
 def _print_banner(settings: Settings, result: SeedResult, host: str, port: int) -> None:
@@ -197,7 +245,12 @@ def token(email: str | None, years: str, as_json: bool, database: str | None) ->
     store = Store(settings.database_url)
     try:
         if read_seed_state(store) is None:
-            _seed(settings, force=False)
+            _fail(
+                ValueError(
+                    f"{settings.database_url} has not been seeded. Run "
+                    "'synergy-mock seed' or 'synergy-mock serve' with it first."
+                )
+            )
         email = email or store.read_meta().get("default_email")
         with store.session() as session:
             found = session.scalar(select(User).where(User.email_key == (email or "").lower()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ class Settings:
     staff_emit_updated_date: bool = False
     contact_email_aliases: bool = False
     timers_vendor_paging: bool = False
+    journal_max_rows: int = 10_000
+    journal_body_limit: int = 2048
+    control_token: str | None = field(default=None, repr=False)
 
     def scenario_search_path(self) -> list[Path]:
         """Return the folders searched for scenario files, configured ones first."""
@@ -126,12 +129,20 @@ def load_settings(
             values[name] = _coerce(name, kind, overrides[name])
         elif env_name in environ:
             values[name] = _coerce(name, kind, environ[env_name])
+    url = values.get("database_url")
+    if url is not None and "://" not in url:
+        # A plain file path is taken as a SQLite file, relative to the working folder.
+        values["database_url"] = f"sqlite:///{Path(url).expanduser().resolve()}"
     settings = Settings(**values)
 
     for name, allowed in CHOICES.items():
         if getattr(settings, name) not in allowed:
             choices = ", ".join(str(a) for a in allowed)
             raise SettingsError(f"Setting {name} must be one of {choices}.")
+    if settings.journal_max_rows < 1 or settings.journal_body_limit < 0:
+        raise SettingsError(
+            "Settings journal_max_rows must be 1 or more, journal_body_limit 0 or more."
+        )
     if not 1 <= settings.default_page_size <= settings.max_page_size:
         raise SettingsError("Setting default_page_size must be between 1 and max_page_size.")
     return settings

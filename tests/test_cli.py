@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -182,8 +183,57 @@ def test_seed_then_token_json(tmp_path: Path, env: dict[str, str]) -> None:
     assert plain.stdout.strip().count(".") == 2
 
 
+def test_token_needs_seeded_database(tmp_path: Path, env: dict[str, str]) -> None:
+    result = _run("token", "--database", f"sqlite:///{tmp_path}/never.db", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "has not been seeded" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("database", "message"),
+    [
+        ("foo://bar", "Invalid database URL 'foo://bar'"),
+        ("/nonexistent-folder/x.db", "Could not seed sqlite:////nonexistent-folder/x.db"),
+    ],
+)
+def test_bad_database_fails_clearly(
+    tmp_path: Path, env: dict[str, str], database: str, message: str
+) -> None:
+    result = _run("seed", "--scenario", "small", "--database", database, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_database_may_be_a_plain_path(tmp_path: Path, env: dict[str, str]) -> None:
+    result = _run("seed", "--scenario", "small", "--database", "plain.db", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"sqlite:///{tmp_path.resolve()}/plain.db" in result.stdout
+    assert (tmp_path / "plain.db").is_file()
+
+
+def test_serve_on_busy_port_fails_fast(tmp_path: Path, env: dict[str, str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = _run(
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            f"sqlite:///{tmp_path}/p.db",
+            env=env,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "--port 0" in result.stderr
+    assert not (tmp_path / "p.db").exists()
+
+
 def test_token_for_unknown_user_fails_clearly(tmp_path: Path, env: dict[str, str]) -> None:
     url = f"sqlite:///{tmp_path}/u.db"
+    _run("seed", "--scenario", "small", "--database", url, env=env, cwd=tmp_path)
     result = _run(
         "token",
         "--user",

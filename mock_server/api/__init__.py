@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from .. import journal
 from ..auth import Identity, authenticate, resolve_organisation
 from ..clock import utcnow
 from ..config import Settings
@@ -84,7 +87,7 @@ def caller() -> Identity:
 def organisation(slug: str) -> Organisation:
     """Return the organisation named by ``slug`` if the caller may read it; raise otherwise."""
     current = settings()
-    return resolve_organisation(
+    found = resolve_organisation(
         db(),
         slug_as_sent(slug),
         caller(),
@@ -92,6 +95,8 @@ def organisation(slug: str) -> Organisation:
         accept_any_slug=current.accept_any_slug,
         forbidden_status=current.forbidden_status,
     )
+    g.organisation = (found.id, found.slug)
+    return found
 
 
 def slug_as_sent(slug: str) -> str:
@@ -157,7 +162,7 @@ def authenticate_request() -> None:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer":
             token = value
-    g.identity = authenticate(db(), token, current.secret_key, utcnow(db()))
+    g.identity = authenticate(db(), token, current.secret_key)
 
 
 def _error_body(status: int, message: str, model_state: dict[str, list[str]] | None) -> Any:
@@ -244,6 +249,60 @@ def close_session(error: BaseException | None) -> None:
         session.close()
 
 
+def start_clock() -> None:
+    """Note when an API request arrived, for the journal's duration."""
+    if is_api_path(request.path):
+        g.received = time.perf_counter()
+
+
+def _journal_organisation() -> tuple[int | None, str | None]:
+    """Return the organisation a request concerned, as well as it can be told."""
+    if "organisation" in g:
+        found: tuple[int, str] = g.organisation
+        return found
+    slug = (request.view_args or {}).get("slug")
+    with runtime(current_app).store.session() as session:
+        if slug:
+            row = session.execute(
+                select(Organisation.id, Organisation.slug).where(
+                    Organisation.slug_key == str(slug).lower()
+                )
+            ).first()
+            if row is not None:
+                return row[0], row[1]
+        if "identity" in g:
+            user = caller().user
+            return user.default_organisation_id, user.default_organisation.slug
+    return None, None
+
+
+def record_request(response: Response) -> Response:
+    """Add this API request to the journal; a failure here is logged, never returned."""
+    if not is_api_path(request.path) or "received" not in g:
+        return response
+    current = settings()
+    try:
+        organisation_id, slug = _journal_organisation()
+        body = request.get_data(cache=True, as_text=True)[: current.journal_body_limit]
+        with runtime(current_app).store.session() as session:
+            entry = journal.Recorded(
+                organisation_id=organisation_id,
+                organisation_slug=slug,
+                method=request.method,
+                path=request.environ.get("synergy_mock.original_path", request.path),
+                query=request.query_string.decode("latin-1"),
+                headers=journal.masked_headers(list(request.headers.items())),
+                body=body or None,
+                status=response.status_code,
+                received_at=utcnow(session),
+                duration_ms=(time.perf_counter() - g.received) * 1000,
+            )
+            journal.record(session, entry, current.journal_max_rows)
+    except Exception:
+        log.exception("Could not record %s %s in the journal", request.method, request.path)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the API blueprints, conventions and error handlers on ``app``."""
     from . import contacts, invoices, organisations, projects, staff, timers, timesheets
@@ -257,7 +316,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(parent)
     app.url_map.strict_slashes = False
     app.wsgi_app = ApiPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    app.before_request(start_clock)
     app.before_request(preflight)
     app.after_request(add_cors_headers)
+    app.after_request(record_request)
     app.teardown_appcontext(close_session)
     app.register_error_handler(ApiError, handle_api_error)

@@ -11,6 +11,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..errors import NotFound, Unauthorized
 from ..store.models import Membership, Organisation, StaticKey, User
 from ..timezones import to_ticks
@@ -122,14 +123,18 @@ def _decode(token: str, secret: str) -> dict[str, Any]:
     return claims
 
 
-def authenticate(
-    session: Session, token: str | None, secret: str, now_utc: dt.datetime
-) -> Identity:
-    """Return the caller for ``token``, or raise :class:`Unauthorized` saying why not."""
+def authenticate(session: Session, token: str | None, secret: str) -> Identity:
+    """Return the caller for ``token``, or raise :class:`Unauthorized` saying why not.
+
+    Expiry is judged by the clock of the key owner's default organisation, so moving one
+    namespace's clock expires only that namespace's keys.
+    """
     if not token:
         raise Unauthorized("missing access-token header")
     claims = _decode(token.strip(), secret)
-    if claims["code_expires"] <= to_ticks(now_utc):
+    owner = session.scalar(select(User).where(User.email_key == claims["email"].lower()))
+    now = utcnow(session, owner.default_organisation_id if owner else None)
+    if claims["code_expires"] <= to_ticks(now):
         raise Unauthorized("key expired")
 
     key = session.scalar(select(StaticKey).where(StaticKey.token == token.strip()))

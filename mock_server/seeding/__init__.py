@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import delete, insert
 
 from ..clock import real_utcnow, start_at
 from ..config import Settings
-from ..store import SCHEMA_VERSION, Store
+from ..store import SCHEMA_VERSION, Store, snapshots
 from ..store.models import MetaEntry
 from ..timezones import local_to_utc
 from .generate import INSERT_ORDER, Generator
 from .scenario import Scenario, ScenarioError, load_scenario, parse_start
 from .state import (
+    META_CLOCK_READINGS,
     META_FINGERPRINT,
+    META_RESET_SNAPSHOT,
     META_SCENARIO,
     META_SCHEMA,
     META_SEED,
@@ -81,17 +86,16 @@ def _fingerprint(scenario: Scenario, secret: str) -> str:
     return f"{scenario.fingerprint}:{scenario.seed}:{secret_tag}"
 
 
-def seed(
+def _write_records(
     store: Store,
     scenario: Scenario,
     start_utc: dt.datetime,
     secret: str,
-    progress: Progress | None = None,
-) -> SeedResult:
-    """Replace the database's contents with ``scenario``'s records."""
-    began = time.perf_counter()
+    snapshot_name: str,
+    progress: Progress | None,
+) -> int:
+    """Create the tables in an empty ``store`` and insert the scenario's records."""
     batch = Generator(scenario, start_utc, secret).run(progress)
-
     store.drop_tables()
     store.create_tables()
     total = 0
@@ -110,11 +114,45 @@ def seed(
             META_START: start_utc.isoformat(),
             META_FINGERPRINT: _fingerprint(scenario, secret),
             META_SEEDED_AT: real_utcnow().isoformat(),
+            META_RESET_SNAPSHOT: snapshot_name,
+            META_CLOCK_READINGS: json.dumps(
+                [{"organisation_id": None, "now": start_utc.isoformat(), "frozen": False}]
+            ),
             "default_key": batch.default_key or "",
             "default_email": batch.default_email or "",
             "default_slug": batch.default_slug or "",
         }
         session.add_all(MetaEntry(key=key, value=value) for key, value in meta.items())
+    return total
+
+
+def scenario_snapshot_name(scenario: Scenario, start_utc: dt.datetime, secret: str) -> str:
+    """Return the snapshot name under which a seeded scenario is kept for resets."""
+    tag = hashlib.sha256(
+        f"{_fingerprint(scenario, secret)}:{start_utc.isoformat()}".encode()
+    ).hexdigest()[:12]
+    return f"_scenario-{scenario.name}-{tag}"[:64]
+
+
+def seed(
+    store: Store,
+    scenario: Scenario,
+    start_utc: dt.datetime,
+    secret: str,
+    progress: Progress | None = None,
+) -> SeedResult:
+    """Replace the database's contents with ``scenario``'s records.
+
+    On SQLite the records are written to a snapshot file first and copied into the live
+    database in one step, so resets can restore that snapshot later.
+    """
+    began = time.perf_counter()
+    name = scenario_snapshot_name(scenario, start_utc, secret)
+    if not snapshots.is_sqlite(store):
+        total = _write_records(store, scenario, start_utc, secret, name, progress)
+    else:
+        total = _build_snapshot(store, scenario, start_utc, secret, name, progress)
+        snapshots.restore(store, name)
     if progress:
         progress("saved")
 
@@ -127,6 +165,39 @@ def seed(
         seconds,
     )
     return SeedResult(scenario.name, scenario.seed, start_utc, True, total, seconds)
+
+
+def _build_snapshot(
+    store: Store,
+    scenario: Scenario,
+    start_utc: dt.datetime,
+    secret: str,
+    name: str,
+    progress: Progress | None,
+) -> int:
+    """Write the scenario into a scratch SQLite file and keep it as snapshot ``name``."""
+    with tempfile.TemporaryDirectory(prefix="synergy-mock-seed-") as folder:
+        path = Path(folder) / "scenario.db"
+        scratch = Store(f"sqlite:///{path}")
+        try:
+            total = _write_records(scratch, scenario, start_utc, secret, name, progress)
+        finally:
+            # Closing the last connection also folds the write-ahead log into the file.
+            scratch.dispose()
+        snapshots.import_file(store, name, path)
+    return total
+
+
+def ensure_scenario_snapshot(store: Store, settings: Settings) -> None:
+    """Build the configured scenario's reset snapshot if it is missing, without touching data."""
+    if not snapshots.is_sqlite(store):
+        return
+    name = store.read_meta().get(META_RESET_SNAPSHOT)
+    if not name or snapshots.exists(store, name):
+        return
+    scenario = load_configured_scenario(settings)
+    start_utc = resolve_start(scenario, store.read_meta().get(META_START) or settings.anchor)
+    _build_snapshot(store, scenario, start_utc, settings.secret_key, name, None)
 
 
 def seed_if_needed(
@@ -151,6 +222,7 @@ def seed_if_needed(
                 scenario.name,
                 scenario.seed,
             )
+            ensure_scenario_snapshot(store, settings)
             return SeedResult(scenario.name, scenario.seed, start_utc, False, 0, 0.0)
         return seed(store, scenario, start_utc, settings.secret_key, progress)
     finally:

@@ -116,6 +116,17 @@ INSERT_ORDER: tuple[type[models.Base], ...] = (
 )
 
 
+def _rehome_fixture(fixture: dict[str, Any], slug: str, domain: str) -> dict[str, Any]:
+    """Return a copy of ``fixture`` for organisation ``slug``, its users at ``domain``."""
+
+    def move(email: str | None) -> str | None:
+        return email.split("@", 1)[0] + domain if email else email
+
+    users = [{**user, "email": move(user["email"])} for user in fixture["users"]]
+    projects = [{**project, "manager": move(project["manager"])} for project in fixture["projects"]]
+    return {**fixture, "organisation": slug, "users": users, "projects": projects, "members": []}
+
+
 def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())[:30] or "contact"
 
@@ -127,14 +138,21 @@ def _initials(*names: str | None) -> str:
 class Generator:
     """Turns a validated scenario into rows."""
 
-    def __init__(self, scenario: Any, start_utc: dt.datetime, secret: str) -> None:
+    def __init__(
+        self,
+        scenario: Any,
+        start_utc: dt.datetime,
+        secret: str,
+        id_bases: dict[str, int] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.start_utc = start_utc
         self.secret = secret
         self.fake = Faker("en_AU")
         self.fake.seed_instance(scenario.seed)
         self.rng = self.fake.random
-        self.ids = {name: itertools.count(base) for name, base in ID_BASES.items()}
+        bases = {**ID_BASES, **(id_bases or {})}
+        self.ids = {name: itertools.count(base) for name, base in bases.items()}
         self.batch = Batch()
         self.organisation_ids: dict[str, int] = {}
         self.staff_by_email: dict[str, dict[str, Any]] = {}
@@ -160,6 +178,25 @@ class Generator:
                 if progress:
                     progress(step)
         self._add_memberships_elsewhere()
+        return self.batch
+
+    def run_namespace(self, spec: dict[str, Any], slug: str) -> Batch:
+        """Generate a copy of one scenario organisation under a new slug.
+
+        Fixture users keep their names but move to the ``<slug>.example`` domain, because
+        e-mail addresses are unique across the whole database.
+        """
+        source = spec["slug"].lower()
+        domain = f"@{_slugify(slug)}.example"
+        fixtures = [
+            _rehome_fixture(f, slug, domain)
+            for f in self.scenario.fixtures
+            if f["organisation"].lower() == source
+        ]
+        clone = {**spec, "slug": slug}
+        self.organisation_ids[slug.lower()] = self.next_id("organisations")
+        for _ in OrganisationBuilder(self, clone, fixtures).build():
+            pass
         return self.batch
 
     def _add_memberships_elsewhere(self) -> None:

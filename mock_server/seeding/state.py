@@ -12,6 +12,9 @@ META_START = "start"
 META_FINGERPRINT = "fingerprint"
 META_SCHEMA = "schema_version"
 META_SEEDED_AT = "seeded_at"
+# The snapshot a reset restores, and the clock readings to rewind to after restoring a snapshot.
+META_RESET_SNAPSHOT = "reset_snapshot"
+META_CLOCK_READINGS = "clock_readings"
 
 
 def read_seed_state(store: Store) -> dict[str, Any] | None:

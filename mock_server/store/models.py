@@ -42,6 +42,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     tier: Mapped[str] = mapped_column(String(20), default="standard")
     timezone: Mapped[str] = mapped_column(String(64))
+    # Set on a namespace: the slug of the scenario organisation it was cloned from.
+    cloned_from: Mapped[str | None] = mapped_column(String(100))
 
 
 class User(Base):
@@ -69,7 +71,9 @@ class Membership(Base):
 
     __tablename__ = "memberships"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     )
@@ -432,3 +436,31 @@ class MetaEntry(Base):
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class NamespaceCounter(Base):
+    """One row per namespace ever created; the row id makes each namespace slug unique."""
+
+    __tablename__ = "namespace_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class JournalEntry(Base):
+    """One request to the emulated API, as the control plane's journal reports it."""
+
+    __tablename__ = "journal"
+    __table_args__ = (Index("ix_journal_org_id", "organisation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+    organisation_slug: Mapped[str | None] = mapped_column(String(100))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    duration_ms: Mapped[float] = mapped_column(Float)
