@@ -84,7 +84,9 @@ def _seed(settings: Settings, force: bool) -> SeedResult:
 
 common_options: list[Callable[[Any], Any]] = [
     click.option("--scenario", help="Scenario name (from the scenario folders) or a YAML path."),
-    click.option("--seed", type=int, help="Faker seed; overrides the scenario's own seed."),
+    click.option(
+        "--seed", type=click.IntRange(min=0), help="Faker seed; overrides the scenario's own seed."
+    ),
     click.option(
         "--database", help="SQLAlchemy URL of the database [default: sqlite:///synergy-mock.db]."
     ),
@@ -127,6 +129,16 @@ def main() -> None:
 def serve(reseed: bool, **options: Any) -> None:
     """Seed the database if needed, then serve the API with gunicorn."""
     settings = _settings_from(options)
+    if settings.database_url.startswith("sqlite://") and settings.database_url in (
+        "sqlite://",
+        "sqlite:///:memory:",
+    ):
+        _fail(
+            ValueError(
+                "serve needs a database file that every worker can open; an in-memory "
+                "SQLite database exists in one process only. Use --database FILE."
+            )
+        )
     _check_port_free(settings.host, settings.port)
     _warn_if_replacing(settings)
     result = _seed(settings, force=reseed)
@@ -251,6 +263,8 @@ def token(email: str | None, years: str, as_json: bool, database: str | None) ->
                     "'synergy-mock seed' or 'synergy-mock serve' with it first."
                 )
             )
+        if email is not None and not email.strip():
+            _fail(ValueError("--user needs an e-mail address."))
         email = email or store.read_meta().get("default_email")
         with store.session() as session:
             found = session.scalar(select(User).where(User.email_key == (email or "").lower()))

@@ -139,6 +139,14 @@ def load_settings(
         if getattr(settings, name) not in allowed:
             choices = ", ".join(str(a) for a in allowed)
             raise SettingsError(f"Setting {name} must be one of {choices}.")
+    if not 0 <= settings.port <= 65535:
+        raise SettingsError(f"Setting port must be from 0 to 65535, not {settings.port}.")
+    if not 1 <= settings.workers <= 64:
+        raise SettingsError(f"Setting workers must be from 1 to 64, not {settings.workers}.")
+    if settings.seed is not None and settings.seed < 0:
+        raise SettingsError(f"Setting seed must be 0 or more, not {settings.seed}.")
+    if not settings.secret_key:
+        raise SettingsError("Setting secret_key must not be empty.")
     if settings.journal_max_rows < 1 or settings.journal_body_limit < 0:
         raise SettingsError(
             "Settings journal_max_rows must be 1 or more, journal_body_limit 0 or more."

@@ -53,3 +53,25 @@ def test_bad_settings_are_named(overrides: dict[str, object], message: str) -> N
     with pytest.raises(SettingsError) as raised:
         load_settings(overrides, environ={})
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"workers": 100000}, "workers must be from 1 to 64"),
+        ({"workers": 0}, "workers must be from 1 to 64"),
+        ({"port": 99999}, "port must be from 0 to 65535"),
+        ({"port": -1}, "port must be from 0 to 65535"),
+        ({"seed": -3}, "seed must be 0 or more"),
+        ({"secret_key": ""}, "secret_key must not be empty"),
+    ],
+)
+def test_out_of_range_settings(overrides: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(overrides, environ={})
+
+
+def test_plain_path_becomes_sqlite_url(tmp_path: object) -> None:
+    settings = load_settings({"database_url": "relative/mock.db"}, environ={})
+    assert settings.database_url.startswith("sqlite:////")
+    assert settings.database_url.endswith("/relative/mock.db")

@@ -238,3 +238,79 @@ def test_bad_fixture_field(tmp_path: Path) -> None:
         load_scenario(str(path), [], [tmp_path])
     assert "people.yaml" in str(raised.value)
     assert "users.0.email: " in str(raised.value)
+
+
+FIXTURE_USER = """\
+    organisation: acme
+    users:
+      - email: {email}
+        username: x
+        first_name: X
+        last_name: Y
+"""
+
+
+@pytest.mark.parametrize(
+    ("fixture", "problem"),
+    [
+        (
+            FIXTURE_USER.format(email="a@acme.example") + "    members: [a@acme.example]\n",
+            "already belongs to",
+        ),
+        (
+            FIXTURE_USER.format(email="a@acme.example")
+            + "      - email: A@acme.example\n        username: y\n        first_name: A\n"
+            "        last_name: B\n",
+            "defined more than once",
+        ),
+        (
+            "    organisation: acme\n    projects:\n      - number: X1\n        name: X\n"
+            "        status: Nope\n",
+            "is not a status of organisation",
+        ),
+        (
+            "    organisation: acme\n    projects:\n      - number: X1\n        name: X\n"
+            "        status: Active\n        primary_contact: ghost\n",
+            "no contact with key",
+        ),
+        (
+            "    organisation: acme\n    contacts:\n      - key: k\n        kind: company\n"
+            "        name: ' '\n",
+            "Must not be blank",
+        ),
+    ],
+)
+def test_fixture_mistakes_found_on_load(tmp_path: Path, fixture: str, problem: str) -> None:
+    _write(tmp_path, "fx.yaml", fixture)
+    path = _write(
+        tmp_path,
+        "acme.yaml",
+        BASE.replace("description: test", "description: test\n    fixtures: [fx]"),
+    )
+    with pytest.raises(ScenarioError, match=problem):
+        load_scenario(str(path), [], [tmp_path])
+
+
+def test_failed_seed_keeps_existing_data(tmp_path: Path) -> None:
+    url = seed_file(tmp_path / "keep.db", "small")
+    bad = _write(tmp_path, "bad.yaml", BASE.replace("seed: 1", "seed: 1.5"))
+    with pytest.raises(ScenarioError):
+        seed_if_needed(load_settings({"database_url": url, "scenario": str(bad)}))
+    store = Store(url)
+    with store.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM projects")) == 12
+    store.dispose()
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe", "seed: 1\n".encode("utf-16")])
+def test_non_utf8_scenario(tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "binary.yaml"
+    path.write_bytes(body)
+    with pytest.raises(ScenarioError, match="is not UTF-8 text"):
+        load_scenario(str(path), [], [])
+
+
+@pytest.mark.parametrize("anchor", ["0001-01-01T00:00:00", "9999-12-31T23:00:00"])
+def test_extreme_anchor_rejected(tmp_path: Path, anchor: str) -> None:
+    with pytest.raises(ScenarioError, match="out of range"):
+        seed_if_needed(_settings(tmp_path, scenario="small", anchor=anchor))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter, ValidationError
 
 from .. import journal
 from ..auth import Identity, authenticate, resolve_organisation
@@ -18,7 +20,14 @@ from ..clock import utcnow
 from ..config import Settings
 from ..errors import ApiError, BadRequest, Unauthorized
 from ..runtime import runtime
-from ..schemas.query import PageRequest, QuerySchema, load_paging, load_query, normalise_args
+from ..schemas.query import (
+    INT64_MAX,
+    PageRequest,
+    QuerySchema,
+    load_paging,
+    load_query,
+    normalise_args,
+)
 from ..schemas.resources import RenderContext
 from ..store.models import Organisation
 from ..timezones import utc_to_local
@@ -37,6 +46,18 @@ def is_api_path(path: str) -> bool:
     return path.lower().startswith("/api/")
 
 
+class IdConverter(BaseConverter):
+    """A record id in a path: ASCII digits that fit the real API's 64-bit ids."""
+
+    regex = r"[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > INT64_MAX:
+            raise ValidationError()
+        return number
+
+
 class ApiPathMiddleware:
     """Make API paths case-insensitive and their trailing slash optional.
 
@@ -52,11 +73,14 @@ class ApiPathMiddleware:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
         if is_api_path(path):
-            environ["synergy_mock.original_path"] = path
-            routed = path.lower()
+            # WSGI hands the path over as latin-1 text; lower-casing it as such would corrupt
+            # UTF-8 bytes, so it is decoded first.
+            text = path.encode("latin-1").decode("utf-8", "replace")
+            environ["synergy_mock.original_path"] = text
+            routed = re.sub("/{2,}", "/", text).lower()
             if len(routed) > 1 and routed.endswith("/"):
                 routed = routed[:-1]
-            environ["PATH_INFO"] = routed
+            environ["PATH_INFO"] = routed.encode("utf-8").decode("latin-1")
         return self.wsgi_app(environ, start_response)
 
 
@@ -102,9 +126,10 @@ def organisation(slug: str) -> Organisation:
 def slug_as_sent(slug: str) -> str:
     """Return ``slug`` in the case the client typed it; routing sees the path in lower case."""
     sent = request.environ.get("synergy_mock.original_path", "")
-    for segment in sent.split("/"):
-        if segment.lower() == slug:
-            return str(segment)
+    segments = [segment for segment in sent.split("/") if segment]
+    for position, segment in enumerate(segments[:-1]):
+        if segment.lower() == "organisation" and segments[position + 1].lower() == slug:
+            return str(segments[position + 1])
     return slug
 
 
@@ -142,6 +167,7 @@ def render_context(organisation: Organisation | None = None, **flags: Any) -> Re
         contact_email_aliases=current.contact_email_aliases,
         staff_emit_updated_date=current.staff_emit_updated_date,
         hide_financials=caller().is_restricted,
+        security_level=caller().user.security_level,
         **flags,
     )
 
@@ -195,7 +221,11 @@ def handle_http_error(error: HTTPException) -> Response:
         message = f"The requested resource does not support http method '{request.method}'."
     else:
         message = error.description or "The request is invalid."
-    return json_response(_error_body(status, message, None), status)
+    response = json_response(_error_body(status, message, None), status)
+    allowed = getattr(error, "valid_methods", None)
+    if status == 405 and allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -309,12 +339,14 @@ def init_app(app: Flask) -> None:
 
     # The parent blueprint is built per app, because Flask forbids adding children to a
     # blueprint that an earlier app has already registered.
+    app.url_map.converters["id"] = IdConverter
     parent = Blueprint("api", __name__, url_prefix=API_PREFIX)
     parent.before_request(authenticate_request)
     for module in (organisations, projects, contacts, staff, invoices, timesheets, timers):
         parent.register_blueprint(module.bp)
     app.register_blueprint(parent)
     app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
     app.wsgi_app = ApiPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(start_clock)
     app.before_request(preflight)

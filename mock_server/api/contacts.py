@@ -27,7 +27,7 @@ def list_organisation_contacts(slug: str) -> Response:
     return json_response(CONTACT_ENVELOPE.dump(Page.of(items, total, page)))
 
 
-@bp.get("/<int:contact_id>")
+@bp.get("/<id:contact_id>")
 def get_organisation_contact(slug: str, contact_id: int) -> Response:
     org = organisation(slug)
     contact = get_contact(db(), org, caller(), contact_id)
@@ -36,7 +36,7 @@ def get_organisation_contact(slug: str, contact_id: int) -> Response:
 
 
 @bp.route("", methods=["PUT", "POST"])
-@bp.route("/<int:contact_id>", methods=["POST", "DELETE"])
+@bp.route("/<id:contact_id>", methods=["POST", "DELETE"])
 def write_contact(slug: str, contact_id: int | None = None) -> Response:
     organisation(slug)
     raise NotImplementedOperation("writes to Contacts")

@@ -6,8 +6,17 @@ from flask import Blueprint, Response
 
 from ..records.invoices import list_invoices
 from ..schemas.query import InvoiceQuerySchema
-from ..schemas.resources import ENVELOPE, INVOICE, Page
-from . import db, json_response, organisation, paging, query, require_unrestricted
+from ..schemas.resources import ENVELOPE, INVOICE, Page, rendering
+from . import (
+    caller,
+    db,
+    json_response,
+    organisation,
+    paging,
+    query,
+    render_context,
+    require_unrestricted,
+)
 
 bp = Blueprint("invoices", __name__, url_prefix="/organisation/<slug>/invoices")
 
@@ -21,6 +30,7 @@ def list_organisation_invoices(slug: str) -> Response:
     filters = query(LIST_QUERY)
     page = paging()
 
-    rows, total = list_invoices(db(), org, filters, page)
-    items = INVOICE.dump(rows, many=True)
+    rows, total = list_invoices(db(), org, caller().user.security_level, filters, page)
+    with rendering(render_context(org)):
+        items = INVOICE.dump(rows, many=True)
     return json_response(ENVELOPE.dump(Page.of(items, total, page)))

@@ -41,7 +41,7 @@ def list_organisation_projects(slug: str) -> Response:
     return json_response(ENVELOPE.dump(Page.of(items, total, page)))
 
 
-@bp.get("/<int:project_id>")
+@bp.get("/<id:project_id>")
 def get_organisation_project(slug: str, project_id: int) -> Response:
     org = organisation(slug)
     include_custom_fields = bool(query(DETAIL_QUERY).get("includecustomfields"))
@@ -56,7 +56,7 @@ def get_organisation_project(slug: str, project_id: int) -> Response:
 
 
 @bp.route("", methods=["PUT", "POST"])
-@bp.route("/<int:project_id>", methods=["POST", "DELETE"])
+@bp.route("/<id:project_id>", methods=["POST", "DELETE"])
 def write_project(slug: str, project_id: int | None = None) -> Response:
     organisation(slug)
     raise NotImplementedOperation("writes to Projects")

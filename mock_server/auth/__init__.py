@@ -104,7 +104,7 @@ def issue_static_key(
 def _decode(token: str, secret: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.DecodeError:
+    except jwt.InvalidTokenError:
         raise Unauthorized("malformed key") from None
     if header.get("alg") != "HS256":
         raise Unauthorized("key is not signed with HS256")

@@ -17,9 +17,15 @@ def fetch_page(
     session: Session, statement: Select[Any], page: PageRequest
 ) -> tuple[list[Any], int]:
     """Return one page of ``statement``'s rows and the total number of matches."""
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = session.scalars(statement.limit(page.size).offset((page.number - 1) * page.size)).all()
-    return list(rows), int(total or 0)
+    total = int(
+        session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    )
+    offset = (page.number - 1) * page.size
+    if offset >= total:
+        # Past the end: no rows, and no offset too large for the database to take.
+        return [], total
+    rows = session.scalars(statement.limit(page.size).offset(offset)).all()
+    return list(rows), total
 
 
 def local_bound(utc_value: dt.datetime | None, organisation: Organisation) -> dt.datetime | None:

@@ -13,9 +13,16 @@ from . import fetch_page, given
 
 
 def list_invoices(
-    session: Session, organisation: Organisation, filters: dict[str, Any], page: PageRequest
+    session: Session,
+    organisation: Organisation,
+    security_level: int,
+    filters: dict[str, Any],
+    page: PageRequest,
 ) -> tuple[list[Invoice], int]:
-    """Return one page of the organisation's invoices matching ``filters``, and the total."""
+    """Return one page of the organisation's invoices matching ``filters``, and the total.
+
+    The contact filters match only contacts visible at ``security_level``.
+    """
     statement = (
         select(Invoice)
         .options(
@@ -31,11 +38,21 @@ def list_invoices(
         statement = statement.where(Invoice.project_id == filters["projectid"])
     if given(filters, "contactid"):
         statement = statement.where(
-            Invoice.contacts.any(InvoiceContact.contact_id == filters["contactid"])
+            Invoice.contacts.any(
+                InvoiceContact.contact.has(
+                    (Contact.id == filters["contactid"])
+                    & (Contact.security_level <= security_level)
+                )
+            )
         )
     if given(filters, "contactemail"):
         email = filters["contactemail"].strip().lower()
         statement = statement.where(
-            Invoice.contacts.any(InvoiceContact.contact.has(func.lower(Contact.email) == email))
+            Invoice.contacts.any(
+                InvoiceContact.contact.has(
+                    (func.lower(Contact.email) == email)
+                    & (Contact.security_level <= security_level)
+                )
+            )
         )
     return fetch_page(session, statement.order_by(Invoice.id), page)

@@ -19,9 +19,15 @@ from werkzeug.datastructures import MultiDict
 from ..errors import BadRequest
 
 CRITERIA_PREFIX = "criteria."
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# Ids are 64-bit integers ("long") on the real server.
+INT64_MAX = 2**63 - 1
+_DATE_ONLY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Dates outside these years cannot be moved to another zone or week without overflowing.
+EARLIEST, LATEST = dt.date(1753, 1, 1), dt.date(9998, 12, 31)
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})?$", re.ASCII
+)
 
 
 def normalise_args(args: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -59,7 +65,7 @@ class QueryInt(QueryField):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         text = str(value).strip()
-        if not _INTEGER.match(text) or len(text) > 19:
+        if not _INTEGER.match(text) or len(text) > 20 or abs(int(text)) > INT64_MAX:
             raise self.invalid(value)
         number = int(text)
         if self.minimum is not None and number < self.minimum:
@@ -109,17 +115,24 @@ class QueryUtcDate(QueryField):
         text = str(value).strip()
         if _DATE_ONLY.match(text):
             try:
-                return dt.datetime.strptime(text, "%Y-%m-%d")
+                parsed = dt.datetime.strptime(text, "%Y-%m-%d")
             except ValueError:
                 raise self.invalid(value) from None
-        if not _DATE_TIME.match(text):
+        elif _DATE_TIME.match(text):
+            # Python keeps at most 6 fraction digits; .NET writes up to 7.
+            text = re.sub(r"(\.\d{6})\d", r"\1", text)
+            try:
+                parsed = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise self.invalid(value) from None
+        else:
             raise self.invalid(value)
-        # Python keeps at most 6 fraction digits; .NET writes up to 7.
-        text = re.sub(r"(\.\d{6})\d", r"\1", text)
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise self.invalid(value) from None
+        if not EARLIEST <= parsed.date() <= LATEST:
+            raise self.invalid(
+                value,
+                f"The value '{value}' is not valid for {self.wire_name}: "
+                f"dates must fall between {EARLIEST} and {LATEST}.",
+            )
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
         return parsed
@@ -130,14 +143,17 @@ class QueryDateAsInt(QueryField):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
         text = str(value).strip()
-        if not re.fullmatch(r"\d{8}", text):
+        if not re.fullmatch(r"[0-9]{8}", text):
             raise self.invalid(
                 value,
                 f"The value '{value}' is not valid for {self.wire_name}: "
                 "expected a date as yyyymmdd, for example 20250307.",
             )
         try:
-            return dt.datetime.strptime(text, "%Y%m%d").date()
+            day = dt.datetime.strptime(text, "%Y%m%d").date()
+            if not EARLIEST <= day <= LATEST:
+                raise ValueError("out of range")
+            return day
         except ValueError:
             raise self.invalid(
                 value, f"The value '{value}' is not valid for {self.wire_name}: no such date."

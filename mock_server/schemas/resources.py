@@ -53,6 +53,7 @@ class RenderContext:
     contact_email_aliases: bool = False
     staff_emit_updated_date: bool = False
     hide_financials: bool = False
+    security_level: int = 100
     invoice_counts: dict[int, int] = field(default_factory=dict)
 
 
@@ -76,6 +77,16 @@ def current() -> RenderContext:
 
 class WireSchema(Schema):
     """Base of response schemas: fields are written in declaration order, nulls included."""
+
+
+def _seen(contact: Contact | None, attribute: str) -> Any:
+    """Return a contact's attribute, or ``None`` if the caller's security level hides it.
+
+    Contacts above the caller's level are hidden on every route, not only on Contacts.
+    """
+    if contact is None or contact.security_level > current().security_level:
+        return None
+    return getattr(contact, attribute)
 
 
 class OrganisationSchema(WireSchema):
@@ -156,10 +167,8 @@ class ProjectSchema(WireSchema):
     endDate = DotNetDateTime(attribute="end_date")
     invoices = fields.Function(lambda p: current().invoice_counts.get(p.id, 0))
     isActive = fields.Boolean(attribute="is_active")
-    primaryContactId = fields.Integer(attribute="primary_contact_id", allow_none=True)
-    primaryContactName = fields.Function(
-        lambda p: p.primary_contact.name if p.primary_contact else None
-    )
+    primaryContactId = fields.Function(lambda p: _seen(p.primary_contact, "id"))
+    primaryContactName = fields.Function(lambda p: _seen(p.primary_contact, "name"))
     createdDate = DotNetDateTime(attribute="created_date")
     updatedDate = DotNetDateTime(attribute="updated_date")
     address = fields.Function(lambda p: _ADDRESS.dump(p))
@@ -167,9 +176,7 @@ class ProjectSchema(WireSchema):
     # Names a live client reads that the vendor's example lacks.
     projectNumber = fields.Function(lambda p: p.number)
     status = fields.Function(lambda p: p.status_name)
-    primaryContact = fields.Function(
-        lambda p: p.primary_contact.name if p.primary_contact else None
-    )
+    primaryContact = fields.Function(lambda p: _seen(p.primary_contact, "name"))
     clientReferenceNumber = fields.String(attribute="client_reference_number", allow_none=True)
     manager = fields.Function(lambda p: p.manager.name if p.manager else None)
     office = fields.String(allow_none=True)
@@ -319,17 +326,13 @@ class InvoiceContactSchema(WireSchema):
     """One entry of an invoice's ``invoiceContacts``."""
 
     id = fields.Constant(0)
-    contactId = fields.Integer(attribute="contact_id")
-    attentionContactId = fields.Integer(attribute="attention_contact_id", allow_none=True)
+    contactId = fields.Function(lambda ic: _seen(ic.contact, "id"))
+    attentionContactId = fields.Function(lambda ic: _seen(ic.attention_contact, "id"))
     addressId = fields.Integer(attribute="address_id")
-    contact = fields.Function(lambda ic: ic.contact.name)
-    attentionContact = fields.Function(
-        lambda ic: ic.attention_contact.name if ic.attention_contact else None
-    )
-    contactUniqueId = fields.Function(lambda ic: ic.contact.card_id)
-    attentionContactUniqueId = fields.Function(
-        lambda ic: ic.attention_contact.card_id if ic.attention_contact else None
-    )
+    contact = fields.Function(lambda ic: _seen(ic.contact, "name"))
+    attentionContact = fields.Function(lambda ic: _seen(ic.attention_contact, "name"))
+    contactUniqueId = fields.Function(lambda ic: _seen(ic.contact, "card_id"))
+    attentionContactUniqueId = fields.Function(lambda ic: _seen(ic.attention_contact, "card_id"))
     address = fields.Method("single_line")
     address1 = fields.String(allow_none=True)
     address2 = fields.String(allow_none=True)

@@ -62,6 +62,8 @@ def resolve_start(scenario: Scenario, anchor: str | None) -> dt.datetime:
         start = parse_start(text)
     except ValueError as error:
         raise ScenarioError(f"anchor: {error}") from None
+    if not 1900 <= start.year <= 9000:
+        raise ScenarioError(f"start: {text!r} is out of range; use a year from 1900 to 9000.")
     if start.tzinfo is not None:
         return start.astimezone(dt.UTC).replace(tzinfo=None)
     return local_to_utc(start, scenario.data["organisations"][0]["timezone"])

@@ -95,6 +95,14 @@ class ProjectMix(Schema):
     tasks_per_stage = fields.Nested(Range, load_default=lambda: {"min": 0, "max": 3})
 
     @validates_schema
+    def within_names(self, data: dict[str, Any], **_: Any) -> None:
+        # Stages and tasks take distinct names from fixed lists of 7 and 6.
+        if data.get("stages", {}).get("max", 0) > 7:
+            raise ValidationError("At most 7 stages per project.", "stages")
+        if data.get("tasks_per_stage", {}).get("max", 0) > 6:
+            raise ValidationError("At most 6 tasks per stage.", "tasks_per_stage")
+
+    @validates_schema
     def statuses_usable(self, data: dict[str, Any], **_: Any) -> None:
         statuses = data.get("statuses") or []
         ids = [status["id"] for status in statuses]
@@ -186,7 +194,7 @@ class ScenarioSchema(Schema):
         unknown = RAISE
 
     description = fields.String(load_default="")
-    seed = fields.Integer(required=True, validate=validate.Range(min=0, max=2**63 - 1))
+    seed = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2**63 - 1))
     start = fields.String(required=True)
     fixtures = fields.List(
         fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_-]+$")), load_default=list
@@ -236,7 +244,7 @@ class FixtureContact(Schema):
     kind = fields.String(
         required=True, validate=validate.OneOf(["company", "personnel", "individual"])
     )
-    name = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Regexp(r"\S", error="Must not be blank."))
     first_name = fields.String(load_default=None, allow_none=True)
     last_name = fields.String(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
@@ -328,6 +336,8 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"{path}: cannot be read: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: is not UTF-8 text.") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -392,6 +402,7 @@ def load_scenario(name_or_path: str, search_path: list[Path], fixture_path: list
                 f"{fixture_file}: organisation: {fixture['organisation']!r} is not an "
                 f"organisation of scenario {path.stem}."
             )
+        _check_fixture_records(fixture_file, data, fixture)
         digest.update(fixture_file.read_bytes())
         fixtures.append(fixture)
     _check_members(path, fixtures)
@@ -399,15 +410,62 @@ def load_scenario(name_or_path: str, search_path: list[Path], fixture_path: list
 
 
 def _check_members(path: Path, fixtures: list[dict[str, Any]]) -> None:
-    """Check that every ``members`` e-mail is a user defined by some fixture of the scenario."""
-    emails = {user["email"].lower() for fixture in fixtures for user in fixture["users"]}
+    """Check that users are unique and every ``members`` e-mail is a user of another fixture."""
+    homes: dict[str, str] = {}
+    for fixture in fixtures:
+        for user in fixture["users"]:
+            email = user["email"].lower()
+            if email in homes:
+                raise ScenarioError(
+                    f"{path}: fixtures: users: {user['email']!r} is defined "
+                    "more than once; e-mail addresses must be unique."
+                )
+            homes[email] = fixture["organisation"].lower()
     for fixture in fixtures:
         for email in fixture["members"]:
-            if email.lower() not in emails:
+            home = homes.get(email.lower())
+            if home is None:
                 raise ScenarioError(
                     f"{path}: fixtures: members: {email!r} of organisation "
                     f"{fixture['organisation']!r} is not a user of any fixture of this scenario."
                 )
+            if home == fixture["organisation"].lower():
+                raise ScenarioError(
+                    f"{path}: fixtures: members: {email!r} already belongs to "
+                    f"{fixture['organisation']!r}; list only users of other organisations."
+                )
+
+
+def _check_fixture_records(path: Path, data: dict[str, Any], fixture: dict[str, Any]) -> None:
+    """Check that fixture projects name known statuses, contacts and managers."""
+    spec = next(
+        o for o in data["organisations"] if o["slug"].lower() == fixture["organisation"].lower()
+    )
+    statuses = {s["name"].lower() for s in spec["projects"]["statuses"]}
+    keys = {c["key"] for c in fixture["contacts"]}
+    managers = {u["email"].lower() for u in fixture["users"]}
+    for index, project in enumerate(fixture["projects"]):
+        where = f"{path}: projects.{index}"
+        if project["status"].lower() not in statuses:
+            raise ScenarioError(
+                f"{where}.status: {project['status']!r} is not a status of "
+                f"organisation {spec['slug']!r}."
+            )
+        if project["primary_contact"] and project["primary_contact"] not in keys:
+            raise ScenarioError(
+                f"{where}.primary_contact: no contact with key "
+                f"{project['primary_contact']!r} in this fixture."
+            )
+        if project["manager"] and project["manager"].lower() not in managers:
+            raise ScenarioError(
+                f"{where}.manager: {project['manager']!r} is not a user of this fixture."
+            )
+    for index, contact in enumerate(fixture["contacts"]):
+        if contact["company"] and contact["company"] not in keys:
+            raise ScenarioError(
+                f"{path}: contacts.{index}.company: no contact with key "
+                f"{contact['company']!r} in this fixture."
+            )
 
 
 def _find_fixture(name: str, fixture_path: list[Path], scenario_path: Path) -> Path:
