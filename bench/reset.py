@@ -33,8 +33,10 @@ from mock_server.store import Store  # noqa: E402
 def summary(label: str, samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return (f"{label}: median {statistics.median(samples):.2f} ms, "
-            f"95th percentile {p95:.2f} ms over {len(samples)} resets")
+    return (
+        f"{label}: median {statistics.median(samples):.2f} ms, "
+        f"95th percentile {p95:.2f} ms over {len(samples)} resets"
+    )
 
 
 def in_process(folder: str, rounds: int) -> list[float]:
@@ -44,8 +46,9 @@ def in_process(folder: str, rounds: int) -> list[float]:
     samples = []
     try:
         for _ in range(rounds):
-            lifecycle.mint_token(store, load_settings({"database_url": url}),
-                                 "sam.standard@fabrikam.example", 3)
+            lifecycle.mint_token(
+                store, load_settings({"database_url": url}), "sam.standard@fabrikam.example", 3
+            )
             started = time.perf_counter()
             lifecycle.reset(store)
             samples.append((time.perf_counter() - started) * 1000)
@@ -59,7 +62,9 @@ def over_http(folder: str, rounds: int) -> list[float]:
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
         [CLI, "serve", "--port", str(port), "--database", f"sqlite:///{folder}/http.db"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
         env={**os.environ, "HOME": folder},
     )
     session = requests.Session()
@@ -76,8 +81,11 @@ def over_http(folder: str, rounds: int) -> list[float]:
         key = session.post(f"{base}/_mock/reset", timeout=10).json()["key"]
         samples = []
         for _ in range(rounds):
-            session.get(f"{base}/api/v2/Organisation/fabrikam/Projects",
-                        headers={"access-token": key}, timeout=10)
+            session.get(
+                f"{base}/api/v2/Organisation/fabrikam/Projects",
+                headers={"access-token": key},
+                timeout=10,
+            )
             session.post(f"{base}/_mock/clock", json={"advance_seconds": 60}, timeout=10)
             started = time.perf_counter()
             response = session.post(f"{base}/_mock/reset", timeout=10)

@@ -1,4 +1,4 @@
-"""Measure how long `synergy-mock serve` takes to answer /_mock/health with 200.
+"""Measure how long `synergy-mock serve` takes until /_mock/health returns 200.
 
 Runs the real command on the default scenario several times: first on an empty database (seeding
 included), then on the seeded one. Prints the median and worst time of each.
@@ -32,12 +32,14 @@ def free_port() -> int:
 
 
 def time_to_health(database: str, home: str) -> float:
-    """Start the server, return the seconds until health answers 200, then stop it by PID."""
+    """Start the server, return the seconds until health returns 200, then stop it by PID."""
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [CLI, "serve", "--port", str(port), "--database", database],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
         env={**os.environ, "HOME": home},
     )
     try:
@@ -69,8 +71,10 @@ def main() -> None:
             fresh.append(time_to_health(database, folder))
             reused.append(time_to_health(database, folder))
     for label, samples in (("empty database (seeds first)", fresh), ("seeded database", reused)):
-        print(f"{label}: median {statistics.median(samples):.2f} s, "
-              f"worst {max(samples):.2f} s over {runs} runs")
+        print(
+            f"{label}: median {statistics.median(samples):.2f} s, "
+            f"worst {max(samples):.2f} s over {runs} runs"
+        )
 
 
 if __name__ == "__main__":

@@ -164,7 +164,7 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _warn_if_replacing(settings: Settings) -> None:
-    """Say so before seeding over a database that holds another scenario."""
+    """Log a warning before seeding over a database that contains another scenario."""
     store = Store(settings.database_url)
     try:
         state = read_seed_state(store)

@@ -113,7 +113,7 @@ class Clock:
         return self.now()
 
     def freeze(self, frozen: bool = True) -> None:
-        """Stop the clock where it stands, or with ``frozen=False`` let it run again."""
+        """Stop the clock at the current instant, or with ``frozen=False`` let it run again."""
         self._post({"freeze": frozen})
 
     def _post(self, body: dict[str, Any]) -> None:
@@ -267,7 +267,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def synergy_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SynergyServer]:
-    """The emulator for this test session: in process, or attached by URL."""
+    """Start the emulator for this test session in process, or attach to one by URL."""
     url = request.config.getoption("--synergy-url") or os.environ.get(URL_ENV)
     token = os.environ.get(TOKEN_ENV)
     if url:
@@ -310,7 +310,7 @@ def synergy_server(
 
 @pytest.fixture
 def synergy(synergy_server: SynergyServer, request: pytest.FixtureRequest) -> Iterator[Synergy]:
-    """A clean organisation for this test: the server reset, or a fresh namespace."""
+    """Give this test a clean organisation: reset the server, or take a fresh namespace."""
     marker = request.node.get_closest_marker("synergy")
     options = dict(marker.kwargs) if marker else {}
     scenario, seed = options.get("scenario"), options.get("seed")
@@ -324,10 +324,10 @@ def synergy(synergy_server: SynergyServer, request: pytest.FixtureRequest) -> It
             control.call("DELETE", f"/namespaces/{reply['slug']}")
         return
 
-    wanted = (scenario or synergy_server.default_scenario, seed)
-    if wanted != synergy_server.loaded:
-        reply = control.call("POST", "/scenarios/load", {"name": wanted[0], "seed": seed})
-        synergy_server.loaded = wanted
+    requested = (scenario or synergy_server.default_scenario, seed)
+    if requested != synergy_server.loaded:
+        reply = control.call("POST", "/scenarios/load", {"name": requested[0], "seed": seed})
+        synergy_server.loaded = requested
     else:
         reply = control.call("POST", "/reset")
     yield Synergy(synergy_server, reply["slug"], reply["key"], reply["users"])

@@ -124,7 +124,7 @@ def organisation(slug: str) -> Organisation:
 
 
 def slug_as_sent(slug: str) -> str:
-    """Return ``slug`` in the case the client typed it; routing sees the path in lower case."""
+    """Return ``slug`` in the case the client typed it; routing works on the lower-case path."""
     sent = request.environ.get("synergy_mock.original_path", "")
     segments = [segment for segment in sent.split("/") if segment]
     for position, segment in enumerate(segments[:-1]):
@@ -286,7 +286,7 @@ def start_clock() -> None:
 
 
 def _journal_organisation() -> tuple[int | None, str | None]:
-    """Return the organisation a request concerned, as well as it can be told."""
+    """Return the organisation a request concerned: resolved, named in the path, or the caller's."""
     if "organisation" in g:
         found: tuple[int, str] = g.organisation
         return found

@@ -99,7 +99,7 @@ def advance(session: Session, seconds: float, organisation_id: int | None = None
 
 
 def freeze(session: Session, frozen: bool, organisation_id: int | None = None) -> None:
-    """Stop the clock at the current instant, or let it run on from where it stands."""
+    """Stop the clock at the current instant, or let it run on from its current reading."""
     state = state_for(session, organisation_id)
     _set(state, utcnow(session, organisation_id), frozen)
 

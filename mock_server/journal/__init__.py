@@ -92,9 +92,9 @@ def path_matches(path: str, pattern: str) -> bool:
     ``/api/v2/Organisation/acme/Projects``. A trailing slash on either side is ignored.
     """
     target = path.lower().rstrip("/")
-    wanted = pattern.lower().rstrip("/")
-    return fnmatch.fnmatchcase(target, wanted) or fnmatch.fnmatchcase(
-        target, "*/" + wanted.lstrip("/")
+    expected = pattern.lower().rstrip("/")
+    return fnmatch.fnmatchcase(target, expected) or fnmatch.fnmatchcase(
+        target, "*/" + expected.lstrip("/")
     )
 
 

@@ -200,8 +200,8 @@ def _model_state(schema: Schema, messages: Mapping[str, Any]) -> dict[str, list[
 class PageRequest:
     """The page of a list that a request selects.
 
-    ``number`` is always 1-based; ``base`` is the numbering the client uses (0 or 1), so the
-    envelope can write the page number back the way it came.
+    ``number`` is always 1-based. ``base`` is the numbering the client uses (0 or 1), so the
+    envelope can write the page number back in that numbering.
     """
 
     number: int
