@@ -289,24 +289,8 @@ def create_namespace(
         assert organisation is not None  # just inserted
         organisation.cloned_from = spec["slug"]
         clock.start_organisation(session, organisation.id, start_utc)
-        users = _namespace_users(session, organisation.id)
     log.info("Created namespace %s from scenario %s", slug, scenario.name)
-    return {
-        "slug": slug,
-        "organisationId": organisation.id,
-        "scenario": scenario.name,
-        "key": next((u.key for u in users if u.key), None),
-        "users": [
-            {
-                "email": u.email,
-                "username": u.username,
-                "userType": u.user_type,
-                "staffId": u.staff_id,
-                "key": u.key,
-            }
-            for u in users
-        ],
-    }
+    return {"scenario": scenario.name, **organisation_summary(store, slug)}
 
 
 def _namespace_users(session: Session, organisation_id: int) -> list[NamespaceUser]:

@@ -40,16 +40,9 @@ def is_sqlite(store: Store) -> bool:
 
 def import_file(store: Store, name: str, path: Path) -> None:
     """Keep the SQLite file at ``path`` as snapshot ``name`` of ``store``."""
-    target = snapshot_path(store, name)
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        if target is None:
-            copy = sqlite3.connect(":memory:", check_same_thread=False)
-            source.backup(copy)
-            with _memory_lock:
-                _memory_snapshots[(store.url, name)] = copy
-            return
-        _write_file(source, target)
+        _keep(store, name, source)
     finally:
         source.close()
 
@@ -88,18 +81,12 @@ def exists(store: Store, name: str) -> bool:
 
 def take(store: Store, name: str) -> None:
     """Copy the whole database into snapshot ``name``, replacing an older one of that name."""
-    path = snapshot_path(store, name)
+    snapshot_path(store, name)
     raw = store.engine.raw_connection()
     try:
         live = raw.driver_connection
         assert isinstance(live, sqlite3.Connection)  # checked by snapshot_path
-        if path is None:
-            target = sqlite3.connect(":memory:", check_same_thread=False)
-            live.backup(target)
-            with _memory_lock:
-                _memory_snapshots[(store.url, name)] = target
-            return
-        _write_file(live, path)
+        _keep(store, name, live)
     finally:
         raw.close()
 
@@ -121,6 +108,18 @@ def restore(store: Store, name: str) -> None:
         _copy_into_live(store, source)
     finally:
         source.close()
+
+
+def _keep(store: Store, name: str, source: sqlite3.Connection) -> None:
+    """Copy ``source`` into snapshot ``name``: a file beside the database, or memory."""
+    path = snapshot_path(store, name)
+    if path is None:
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        source.backup(copy)
+        with _memory_lock:
+            _memory_snapshots[(store.url, name)] = copy
+        return
+    _write_file(source, path)
 
 
 def _write_file(source: sqlite3.Connection, path: Path) -> None:
