@@ -6,6 +6,7 @@ and know nothing of HTTP.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import time
@@ -272,7 +273,13 @@ def create_namespace(
         raise ControlError(409, "not_seeded", "The database has not been seeded yet.")
     scenario = _load(settings, name, seed_value)
     spec = scenario.data["organisations"][0]
-    start_utc = resolve_start(scenario, meta.get(META_START) or settings.anchor)
+    # The clone starts where its scenario starts when seeded; with the anchor "now", where the
+    # loaded scenario started.
+    floating = (settings.anchor or "").strip().lower() == "now"
+    if floating and meta.get(META_START):
+        start_utc = dt.datetime.fromisoformat(meta[META_START])
+    else:
+        start_utc = resolve_start(scenario, settings.anchor)
 
     with store.session() as session:
         counter = NamespaceCounter(created_at=clock.real_utcnow())

@@ -335,3 +335,11 @@ def test_control_token_required_except_health(server: Any) -> None:
 def test_unknown_control_route(client: FlaskClient) -> None:
     _error(client.get("/_mock/nothing"), 404, "not_found")
     _error(client.get("/_mock/reset"), 405, "method_not_allowed")
+
+
+def test_namespace_clock_starts_at_scenario_start(client: FlaskClient) -> None:
+    slug = client.post("/_mock/namespaces", json={"scenario": "small"}).get_json()["slug"]
+    now = client.get(f"/_mock/clock?organisation={slug}").get_json()["now"]
+    # The small scenario starts at 09:00 in Sydney, 22:00 UTC the day before.
+    assert now.startswith("2025-03-06T22:00:0")
+    assert client.get("/_mock/health").get_json()["start"] == "2025-03-06T22:00:00Z"

@@ -198,7 +198,9 @@ def ensure_scenario_snapshot(store: Store, settings: Settings) -> None:
     if not name or snapshots.exists(store, name):
         return
     scenario = load_configured_scenario(settings)
-    start_utc = resolve_start(scenario, store.read_meta().get(META_START) or settings.anchor)
+    # The stored start is naive UTC, exactly as the snapshot name was built from it.
+    stored = store.read_meta().get(META_START)
+    start_utc = dt.datetime.fromisoformat(stored) if stored else resolve_start(scenario, None)
     _build_snapshot(store, scenario, start_utc, settings.secret_key, name, None)
 
 

@@ -25,5 +25,5 @@ def read_seed_state(store: Store) -> dict[str, Any] | None:
     return {
         "scenario": meta[META_SCENARIO],
         "seed": int(meta[META_SEED]),
-        "start": meta[META_START],
+        "start": meta[META_START] + "Z",
     }
