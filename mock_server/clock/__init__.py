@@ -21,13 +21,15 @@ def real_utcnow() -> dt.datetime:
 
 
 def _state(session: Session, organisation_id: int | None) -> ClockState | None:
+    """Return the organisation's own clock row if it has one, else the global row, in one query."""
+    statement = select(ClockState).where(ClockState.organisation_id.is_(None))
     if organisation_id is not None:
-        own = session.scalar(
-            select(ClockState).where(ClockState.organisation_id == organisation_id)
+        statement = select(ClockState).where(
+            (ClockState.organisation_id == organisation_id) | ClockState.organisation_id.is_(None)
         )
-        if own is not None:
-            return own
-    return session.scalar(select(ClockState).where(ClockState.organisation_id.is_(None)))
+    rows = session.scalars(statement).all()
+    own = [row for row in rows if row.organisation_id is not None]
+    return own[0] if own else (rows[0] if rows else None)
 
 
 def utcnow(session: Session, organisation_id: int | None = None) -> dt.datetime:
