@@ -1,9 +1,9 @@
 """Compare a Projects list call with a bare Flask route that reads the same 10 rows.
 
 Both apps run in this process on the same seeded default scenario and are called through Flask's
-test client, so the figures compare the apps' own work (routing, auth, queries, serialisation,
-journal) and leave out the network and gunicorn, which both would share. The budget is that the
-emulator costs at most 25% more than the bare route.
+test client. The figures therefore compare the apps' own work (routing, auth, queries,
+serialisation, journal) and leave out the network and gunicorn, which both would share. The
+budget is that the emulator costs at most 25% more than the bare route.
 
     .venv/bin/python bench/list_overhead.py [--calls N]
 """
@@ -66,8 +66,9 @@ def main() -> None:
         bare = bare_app(url).test_client()
 
         def list_projects() -> object:
-            return emulator.get("/api/v2/Organisation/fabrikam/Projects",
-                                headers={"access-token": key})
+            return emulator.get(
+                "/api/v2/Organisation/fabrikam/Projects", headers={"access-token": key}
+            )
 
         def bare_projects() -> object:
             return bare.get("/projects")

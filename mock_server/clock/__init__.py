@@ -29,7 +29,9 @@ def _state(session: Session, organisation_id: int | None) -> ClockState | None:
         )
     rows = session.scalars(statement).all()
     own = [row for row in rows if row.organisation_id is not None]
-    return own[0] if own else (rows[0] if rows else None)
+    if own:
+        return own[0]
+    return rows[0] if rows else None
 
 
 def utcnow(session: Session, organisation_id: int | None = None) -> dt.datetime:
