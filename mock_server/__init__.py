@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, control
+from . import api, control, web
 from .config import Settings, load_settings
 from .runtime import EXTENSION_KEY, Runtime
 from .store import Store
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = Runtime(settings=settings, store=Store(settings.database_url))
 
     api.init_app(app)
+    web.init_app(app)
     control.init_app(app)
     app.register_error_handler(HTTPException, _route_http_error)
     app.register_error_handler(Exception, _route_unexpected_error)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import click
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from . import __version__
 from .auth import issue_static_key
 from .clock import utcnow
 from .config import ENV_PREFIX, Settings, SettingsError, load_settings
+from .lifecycle import list_applications
 from .seeding import SeedResult, load_configured_scenario, seed_if_needed
 from .seeding.scenario import ScenarioError, list_scenarios
 from .seeding.state import read_seed_state
@@ -179,6 +180,32 @@ def _warn_if_replacing(settings: Settings) -> None:
         )
 
 
+def _application_lines(settings: Settings, base: str) -> list[str]:
+    """Return banner lines naming the first OAuth application and a ready Authorize URL."""
+    store = Store(settings.database_url)
+    try:
+        applications = list_applications(store)
+    finally:
+        store.dispose()
+    if not applications:
+        return []
+    first = applications[0]
+    query = urlencode(
+        {
+            "ApplicationKey": first["applicationKey"],
+            "RedirectUri": first["callbackUrl"],
+            "tenant": "",
+            "state": "try-me",
+        }
+    )
+    return [
+        f"  OAuth app      {first['name']} ({first['organisation']})",
+        f"  ApplicationKey {first['applicationKey']}",
+        f"  Secret         {first['applicationSecret']}",
+        f"  Authorize      {base}/OAuth2/Authorize?{query}",
+    ]
+
+
 def _print_banner(settings: Settings, result: SeedResult, host: str, port: int) -> None:
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     base = f"http://{shown_host}:{port}"
@@ -213,6 +240,7 @@ def _print_banner(settings: Settings, result: SeedResult, host: str, port: int) 
         f"  Organisation   {slug}",
         f"  Static key     {key or '(none: run synergy-mock token)'}",
         f"  Key belongs to {meta.get('default_email', '')}",
+        *_application_lines(settings, base),
         "",
         "Try:",
         f"  curl -H 'access-token: {key}' '{api}/Projects?criteria.projectNumber={number}'",
@@ -285,6 +313,38 @@ def token(email: str | None, years: str, as_json: bool, database: str | None) ->
         click.echo(json.dumps({"key": text, "email": found.email, "organisation": slug}))
     else:
         click.echo(text)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--database", help="SQLAlchemy URL of the database [default: sqlite:///synergy-mock.db]."
+)
+def apps(as_json: bool, database: str | None) -> None:
+    """List the OAuth applications with their keys."""
+    settings = _settings_from({"database": database})
+    store = Store(settings.database_url)
+    try:
+        if read_seed_state(store) is None:
+            _fail(
+                ValueError(
+                    f"{settings.database_url} has not been seeded. Run "
+                    "'synergy-mock seed' or 'synergy-mock serve' with it first."
+                )
+            )
+        found = list_applications(store)
+    finally:
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps(found))
+        return
+    for app in found:
+        click.echo(
+            f"{app['name']} ({app['organisation']})\n"
+            f"  ApplicationKey     {app['applicationKey']}\n"
+            f"  ApplicationSecret  {app['applicationSecret']}\n"
+            f"  Callback URL       {app['callbackUrl']}"
+        )
 
 
 @main.command()

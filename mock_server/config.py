@@ -64,6 +64,13 @@ class Settings:
     staff_emit_updated_date: bool = False
     contact_email_aliases: bool = False
     timers_vendor_paging: bool = False
+    user_password: str = field(default="synergy", repr=False)
+    auth_code_ttl: int = 600
+    access_token_ttl: int = 3600
+    refresh_token_ttl: int = 30 * 24 * 3600
+    refresh_rotation: bool = True
+    require_redirect_uri: bool = False
+    oauth_error_status: int = 400
     journal_max_rows: int = 10_000
     journal_body_limit: int = 2048
     control_token: str | None = field(default=None, repr=False)
@@ -81,6 +88,7 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "cors_mode": ("open", "off"),
     "forbidden_status": (401, 403),
     "page_base": (0, 1),
+    "oauth_error_status": (400, 401),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from . import clock
+from . import clock, oauth
 from .auth import issue_static_key
 from .config import Settings
 from .seeding import resolve_start, scenario_snapshot_name, seed
@@ -34,6 +35,7 @@ from .store.models import (
     User,
 )
 from .timezones import from_ticks
+from .web import with_query
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +257,7 @@ def _id_bases(session: Session) -> dict[str, int]:
         "timesheet_rows": models.TimesheetRow,
         "timers": models.Timer,
         "static_keys": models.StaticKey,
+        "applications": models.Application,
     }
     bases = {}
     for name, model in tables.items():
@@ -362,3 +365,96 @@ def mint_token(store: Store, settings: Settings, email: Any, years: Any) -> dict
 
 def _ticks_to_iso(ticks: int) -> str:
     return from_ticks(ticks).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _application_dict(application: models.Application, slug: str) -> dict[str, Any]:
+    return {
+        "name": application.name,
+        "organisation": slug,
+        "applicationKey": application.application_key,
+        "applicationSecret": application.application_secret,
+        "callbackUrl": application.callback_url,
+        "approved": application.is_approved,
+        "public": application.is_public,
+    }
+
+
+def list_applications(store: Store) -> list[dict[str, Any]]:
+    """Return every OAuth application with its keys."""
+    with store.session() as session:
+        rows = session.execute(
+            select(models.Application, Organisation.slug)
+            .join(Organisation, Organisation.id == models.Application.organisation_id)
+            .order_by(models.Application.id)
+        ).all()
+        return [_application_dict(application, slug) for application, slug in rows]
+
+
+def create_application(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    """Register an application; keys are generated unless the body gives them."""
+    name, organisation, callback = (
+        body.get("name"),
+        body.get("organisation"),
+        body.get("callbackUrl"),
+    )
+    for field_name, value in (
+        ("name", name),
+        ("organisation", organisation),
+        ("callbackUrl", callback),
+    ):
+        if not isinstance(value, str) or not value.strip():
+            raise ControlError(400, "invalid_body", f"Field '{field_name}' is required.")
+    for flag in ("approved", "public"):
+        if not isinstance(body.get(flag, False), bool):
+            raise ControlError(400, "invalid_body", f"Field '{flag}' must be true or false.")
+    with store.session() as session:
+        owner = session.scalar(
+            select(Organisation).where(Organisation.slug_key == str(organisation).lower())
+        )
+        if owner is None:
+            raise ControlError(404, "not_found", f"No organisation {organisation!r}.")
+        key = body.get("applicationKey") or secrets.token_hex(16)
+        if (
+            session.scalar(
+                select(models.Application.id).where(models.Application.application_key == key)
+            )
+            is not None
+        ):
+            raise ControlError(409, "conflict", f"An application already has the key {key!r}.")
+        application = models.Application(
+            organisation_id=owner.id,
+            name=str(name),
+            application_key=str(key),
+            application_secret=str(body.get("applicationSecret") or secrets.token_urlsafe(32)),
+            callback_url=str(callback),
+            is_approved=body.get("approved", False),
+            is_public=body.get("public", False),
+        )
+        session.add(application)
+        session.flush()
+        return _application_dict(application, owner.slug)
+
+
+def approve(store: Store, settings: Settings, body: dict[str, Any]) -> dict[str, Any]:
+    """Approve an application on a user's behalf, as the Authorize page would; return the code."""
+    with store.session() as session:
+        try:
+            application = oauth.find_application(session, body.get("applicationKey"))
+            redirect_uri = oauth.check_redirect(
+                application, body.get("redirectUri") or application.callback_url
+            )
+            user = session.scalar(
+                select(User).where(User.email_key == str(body.get("email") or "").lower())
+            )
+            if user is None:
+                raise oauth.OAuthError(f"No user with e-mail {body.get('email')!r}.", status=404)
+            oauth.check_user_allowed(session, application, user)
+            code = oauth.issue_code(
+                session, settings, application, user, redirect_uri, str(body.get("tenant") or "")
+            )
+        except oauth.OAuthError as error:
+            raise ControlError(error.status, "oauth_error", error.message) from None
+    extra = [("code", code)]
+    if body.get("state") is not None:
+        extra.append(("state", str(body["state"])))
+    return {"code": code, "redirect": with_query(redirect_uri, extra)}

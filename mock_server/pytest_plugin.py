@@ -214,6 +214,47 @@ class Synergy:
         key: str = reply["key"]
         return key
 
+    def oauth_tokens(
+        self, user: str | None = None, application_key: str | None = None
+    ) -> dict[str, Any]:
+        """Run the OAuth flow without a browser and return the token reply.
+
+        Approves ``application_key`` (the organisation's first application by default) for
+        ``user`` (an e-mail; the first user by default), then exchanges the code.
+        """
+        applications = [
+            a
+            for a in self.server.control.call("GET", "/applications")["applications"]
+            if a["organisation"].lower() == self.slug.lower()
+            and (application_key is None or a["applicationKey"] == application_key)
+        ]
+        if not applications:
+            raise ValueError(f"No application {application_key or ''} in {self.slug}.")
+        application = applications[0]
+        email = user or self.users[0]["email"]
+        approved = self.server.control.call(
+            "POST",
+            "/oauth/approve",
+            {"applicationKey": application["applicationKey"], "email": email},
+        )
+        body = json.dumps(
+            {
+                "applicationKey": application["applicationKey"],
+                "ApplicationSecret": application["applicationSecret"],
+                "code": approved["code"],
+                "grant_type": "authorization_code",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.api_url}/Oauth2/GetAccessToken",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            tokens: dict[str, Any] = json.loads(response.read())
+        return tokens
+
     def snapshot(self, name: str | None = None) -> str:
         """Save the server's whole state; return the snapshot name for :meth:`restore`."""
         self._whole_server_only("snapshot")

@@ -46,6 +46,11 @@ def is_api_path(path: str) -> bool:
     return path.lower().startswith("/api/")
 
 
+def is_emulated_path(path: str) -> bool:
+    """Return whether ``path`` is the API or a web-host page such as ``/OAuth2/Authorize``."""
+    return is_api_path(path) or path.lower().startswith("/oauth2/")
+
+
 class IdConverter(BaseConverter):
     """A record id in a path: ASCII digits that fit the real API's 64-bit ids."""
 
@@ -72,7 +77,7 @@ class ApiPathMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
-        if is_api_path(path):
+        if is_emulated_path(path):
             # WSGI hands the path over as latin-1 text; lower-casing it as such would corrupt
             # UTF-8 bytes, so it is decoded first.
             text = path.encode("latin-1").decode("utf-8", "replace")
@@ -335,7 +340,7 @@ def record_request(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, conventions and error handlers on ``app``."""
-    from . import contacts, invoices, organisations, projects, staff, timers, timesheets
+    from . import contacts, invoices, oauth, organisations, projects, staff, timers, timesheets
 
     # The parent blueprint is built per app, because Flask forbids adding children to a
     # blueprint that an earlier app has already registered.
@@ -345,6 +350,7 @@ def init_app(app: Flask) -> None:
     for module in (organisations, projects, contacts, staff, invoices, timesheets, timers):
         parent.register_blueprint(module.bp)
     app.register_blueprint(parent)
+    app.register_blueprint(oauth.bp)
     app.url_map.strict_slashes = False
     app.url_map.merge_slashes = False
     app.wsgi_app = ApiPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]

@@ -57,12 +57,30 @@ def mint_static_key(
     email: str, username: str, user_type: str, now_utc: dt.datetime, years: int, secret: str
 ) -> tuple[str, int]:
     """Return a static key valid for ``years`` from ``now_utc``, and its expiry in ticks."""
-    expires = to_ticks(add_years(now_utc.replace(microsecond=0), years))
+    expires = add_years(now_utc.replace(microsecond=0), years)
+    return mint_key(email, username, user_type, expires, secret)
+
+
+def mint_key(
+    email: str,
+    username: str,
+    user_type: str,
+    expires_utc: dt.datetime,
+    secret: str,
+    *,
+    application_id: int = 0,
+    tenant: str = "",
+) -> tuple[str, int]:
+    """Return a key in the real keys' layout expiring at ``expires_utc``, and that expiry in ticks.
+
+    Static keys have ``applicationid`` 0; OAuth access tokens carry their application's id.
+    """
+    expires = to_ticks(expires_utc)
     claims = {
         "email": email,
-        "applicationid": 0,
+        "applicationid": application_id,
         "username": username,
-        "tenant": "",
+        "tenant": tenant,
         "code_expires": expires,
         "user_type": user_type,
     }
@@ -139,6 +157,8 @@ def authenticate(session: Session, token: str | None, secret: str) -> Identity:
 
     key = session.scalar(select(StaticKey).where(StaticKey.token == token.strip()))
     if key is None:
+        raise Unauthorized("unknown key")
+    if (key.application_id or 0) != claims["applicationid"]:
         raise Unauthorized("unknown key")
     user = key.user
     if not user.is_active or user.email_key != claims["email"].lower():

@@ -239,6 +239,22 @@ def clear_journal() -> Response:
     return jsonify({"status": "cleared", "removed": removed})
 
 
+@bp.get("/applications")
+def list_applications() -> Response:
+    return jsonify({"applications": lifecycle.list_applications(_store())})
+
+
+@bp.post("/applications")
+def create_application() -> Response:
+    return jsonify(lifecycle.create_application(_store(), _body()))
+
+
+@bp.post("/oauth/approve")
+def approve() -> Response:
+    body = _body()
+    return jsonify(lifecycle.approve(_store(), _settings(), body))
+
+
 @bp.post("/tokens")
 def mint_token() -> Response:
     body = _body()

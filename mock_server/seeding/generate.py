@@ -77,6 +77,7 @@ ID_BASES = {
     "timesheet_rows": 1,
     "timers": 1,
     "static_keys": 1,
+    "applications": 1,
 }
 
 
@@ -112,6 +113,7 @@ INSERT_ORDER: tuple[type[models.Base], ...] = (
     models.InvoiceContact,
     models.TimesheetRow,
     models.Timer,
+    models.Application,
     models.StaticKey,
 )
 
@@ -124,7 +126,19 @@ def _rehome_fixture(fixture: dict[str, Any], slug: str, domain: str) -> dict[str
 
     users = [{**user, "email": move(user["email"])} for user in fixture["users"]]
     projects = [{**project, "manager": move(project["manager"])} for project in fixture["projects"]]
-    return {**fixture, "organisation": slug, "users": users, "projects": projects, "members": []}
+    # Application keys are unique across the database, so a clone's keys carry its slug.
+    applications = [
+        {**app, "application_key": f"{app['application_key']}-{slug}"}
+        for app in fixture["applications"]
+    ]
+    return {
+        **fixture,
+        "organisation": slug,
+        "users": users,
+        "projects": projects,
+        "members": [],
+        "applications": applications,
+    }
 
 
 def _slugify(text: str) -> str:
@@ -241,6 +255,7 @@ class OrganisationBuilder:
         self._organisation()
         self._rates()
         self._fixture_staff()
+        self._applications()
         for fixture in self.fixtures:
             for spec in fixture["contacts"]:
                 self._fixture_contact(spec)
@@ -416,6 +431,23 @@ class OrganisationBuilder:
                 can_be_a_manager=user["can_be_a_manager"],
             )
             self._user(user, contact)
+
+    def _applications(self) -> None:
+        for fixture in self.fixtures:
+            for app in fixture["applications"]:
+                self.batch.add(
+                    models.Application,
+                    {
+                        "id": self.gen.next_id("applications"),
+                        "organisation_id": self.id,
+                        "name": app["name"],
+                        "application_key": app["application_key"],
+                        "application_secret": app["application_secret"],
+                        "callback_url": app["callback_url"],
+                        "is_approved": app["approved"],
+                        "is_public": app["public"],
+                    },
+                )
 
     def _generated_staff(self) -> None:
         for _ in range(max(0, self.spec["staff"] - len(self.staff))):

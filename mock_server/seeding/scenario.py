@@ -271,6 +271,20 @@ class FixtureProject(Schema):
     scope = fields.String(load_default=None, allow_none=True)
 
 
+class FixtureApplication(Schema):
+    """An OAuth application with fixed keys, as the developer site would generate them."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    application_key = fields.String(required=True, validate=validate.Length(min=8, max=80))
+    application_secret = fields.String(required=True, validate=validate.Length(min=8, max=200))
+    callback_url = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    approved = fields.Boolean(load_default=False)
+    public = fields.Boolean(load_default=False)
+
+
 class FixtureSchema(Schema):
     """A fixture file: exact records for one organisation of a scenario."""
 
@@ -282,6 +296,7 @@ class FixtureSchema(Schema):
     members = fields.List(fields.Email(), load_default=list)
     contacts = fields.List(fields.Nested(FixtureContact), load_default=list)
     projects = fields.List(fields.Nested(FixtureProject), load_default=list)
+    applications = fields.List(fields.Nested(FixtureApplication), load_default=list)
 
 
 @dataclass(frozen=True)

@@ -408,6 +408,10 @@ class StaticKey(Base):
     expires_ticks: Mapped[int] = mapped_column(BigInteger)
     is_fixture: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Set on an OAuth access token: the application it was issued to. NULL on a static key.
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE")
+    )
 
     user: Mapped[User] = relationship()
 
@@ -464,3 +468,49 @@ class JournalEntry(Base):
     status: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     duration_ms: Mapped[float] = mapped_column(Float)
+
+
+class Application(Base):
+    """An OAuth application: its public key (``ApplicationKey``) and private key."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    application_key: Mapped[str] = mapped_column(String(100), unique=True)
+    application_secret: Mapped[str] = mapped_column(String(200))
+    callback_url: Mapped[str] = mapped_column(String(500))
+    is_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class AuthorisationCode(Base):
+    """A single-use code from the Authorize page, exchanged for tokens."""
+
+    __tablename__ = "authorisation_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    redirect_uri: Mapped[str] = mapped_column(String(500))
+    tenant: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RefreshToken(Base):
+    """An opaque refresh token; a refresh with rotation on revokes it."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(200), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    tenant: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
