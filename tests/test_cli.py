@@ -97,6 +97,10 @@ def test_serve_default_scenario_answers_real_clients(tmp_path: Path, env: dict[s
         # The three printed curl commands work as pasted.
         commands = [line for line in banner.splitlines() if line.strip().startswith("curl ")]
         assert len(commands) == 3
+        assert "ApplicationKey fabrikam-app-public-key" in banner
+        authorize = re.search(r"Authorize\s+(\S+)", banner)
+        assert authorize
+        assert requests.get(authorize.group(1), timeout=10).status_code == 200
         for line in commands:
             response = _curl_request(line)
             assert response.status_code == 200, line
@@ -278,3 +282,15 @@ def test_bad_setting_fails_without_traceback(tmp_path: Path, env: dict[str, str]
     assert result.returncode == 2
     assert "cors_mode" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_apps_lists_keys(tmp_path: Path, env: dict[str, str]) -> None:
+    url = f"sqlite:///{tmp_path}/apps.db"
+    _run("seed", "--scenario", "small", "--database", url, env=env, cwd=tmp_path)
+    listed = _run("apps", "--json", "--database", url, env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    apps = json.loads(listed.stdout)
+    assert [a["applicationKey"] for a in apps] == ["testorg-app-public-key"]
+    assert apps[0]["applicationSecret"] == "testorg-app-private-key-do-not-share"
+    plain = _run("apps", "--database", url, env=env, cwd=tmp_path)
+    assert "ApplicationSecret  testorg-app-private-key-do-not-share" in plain.stdout

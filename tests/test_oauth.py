@@ -257,15 +257,15 @@ def test_control_plane_approve_and_applications(client: FlaskClient) -> None:
     assert duplicate.status_code == 409
     missing = client.post("/_mock/applications", json={"name": "X"})
     assert missing.status_code == 400
-    refused = client.post(
+    unknown_user = client.post(
         "/_mock/oauth/approve", json={"applicationKey": APP_KEY, "email": "ghost@x.example"}
     )
-    assert refused.status_code == 404
+    assert unknown_user.status_code == 404
 
 
 def test_static_key_cannot_pose_as_access_token(client: FlaskClient) -> None:
     tokens = _exchange(client, _code(client)).get_json()
     assert client.get(STAFF, headers={"access-token": tokens["accessToken"]}).status_code == 200
     client.post("/_mock/reset")
-    gone = client.get(STAFF, headers={"access-token": tokens["accessToken"]})
-    assert gone.status_code == 401
+    after_reset = client.get(STAFF, headers={"access-token": tokens["accessToken"]})
+    assert after_reset.status_code == 401
