@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     """
     settings = config if isinstance(config, Settings) else load_settings(config)
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions[EXTENSION_KEY] = Runtime(settings=settings, store=Store(settings.database_url))
 
     api.init_app(app)

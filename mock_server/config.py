@@ -71,6 +71,7 @@ class Settings:
     refresh_rotation: bool = True
     require_redirect_uri: bool = False
     oauth_error_status: int = 400
+    max_body_bytes: int = 1_048_576
     journal_max_rows: int = 10_000
     journal_body_limit: int = 2048
     control_token: str | None = field(default=None, repr=False)

@@ -269,3 +269,25 @@ def test_static_key_cannot_pose_as_access_token(client: FlaskClient) -> None:
     client.post("/_mock/reset")
     after_reset = client.get(STAFF, headers={"access-token": tokens["accessToken"]})
     assert after_reset.status_code == 401
+
+
+def test_oversized_body_gets_413(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v2/Oauth2/GetAccessToken", data={"applicationKey": "x" * 2_000_000}
+    )
+    assert response.status_code == 413
+    assert "larger than the limit of 1048576 bytes" in response.get_json()["message"]
+
+
+def test_malformed_json_is_read_as_empty(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v2/Oauth2/GetAccessToken", data="{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.get_json() == {"message": "ApplicationKey is missing."}
+
+
+def test_oversized_body_is_journaled(client: FlaskClient) -> None:
+    client.post("/api/v2/Oauth2/GetAccessToken", data={"applicationKey": "x" * 2_000_000})
+    entries = client.get("/_mock/journal").get_json()["requests"]
+    assert [(e["status"], e["body"]) for e in entries] == [(413, None)]

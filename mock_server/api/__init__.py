@@ -224,6 +224,8 @@ def handle_http_error(error: HTTPException) -> Response:
         message = f"No HTTP resource was found that matches the request URI '{uri}'."
     elif status == 405:
         message = f"The requested resource does not support http method '{request.method}'."
+    elif status == 413:
+        message = f"The request body is larger than the limit of {settings().max_body_bytes} bytes."
     else:
         message = error.description or "The request is invalid."
     response = json_response(_error_body(status, message, None), status)
@@ -318,7 +320,9 @@ def record_request(response: Response) -> Response:
     current = settings()
     try:
         organisation_id, slug = _journal_organisation()
-        body = request.get_data(cache=True, as_text=True)[: current.journal_body_limit]
+        too_large = (request.content_length or 0) > current.max_body_bytes
+        body = "" if too_large else request.get_data(cache=True, as_text=True)
+        body = body[: current.journal_body_limit]
         with runtime(current_app).store.session() as session:
             entry = journal.Recorded(
                 organisation_id=organisation_id,
