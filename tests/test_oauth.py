@@ -291,3 +291,49 @@ def test_oversized_body_is_journaled(client: FlaskClient) -> None:
     client.post("/api/v2/Oauth2/GetAccessToken", data={"applicationKey": "x" * 2_000_000})
     entries = client.get("/_mock/journal").get_json()["requests"]
     assert [(e["status"], e["body"]) for e in entries] == [(413, None)]
+
+
+def test_written_parameters_are_not_passed_through(client: FlaskClient) -> None:
+    response = _authorize(client, code="ATTACKER", error="access_denied", state="s-2")
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert len(query["code"]) == 1
+    assert query["code"][0] != "ATTACKER"
+    assert "error" not in query
+    assert query["state"] == ["s-2"]
+    denied = parse_qs(
+        urlsplit(_authorize(client, decision="deny", code="EVIL").headers["Location"]).query
+    )
+    assert "code" not in denied
+
+
+def test_too_many_parameters_rejected(client: FlaskClient) -> None:
+    extra = {f"f{i}": "v" for i in range(51)}
+    response = _authorize(client, **extra)
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+
+
+def test_login_page_cannot_be_framed(client: FlaskClient) -> None:
+    page = client.get(f"/OAuth2/Authorize?ApplicationKey={APP_KEY}&RedirectUri={CALLBACK}")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_racing_exchanges_spend_code_once(tmp_path: Path) -> None:
+    import threading
+
+    url = seed_file(tmp_path / "race.db", "small")
+    app = create_app({"database_url": url})
+    code = _code(app.test_client())
+    statuses: list[int] = []
+
+    def exchange() -> None:
+        statuses.append(_exchange(app.test_client(), code).status_code)
+
+    threads = [threading.Thread(target=exchange) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    app.extensions["synergy_mock"].store.dispose()
+    assert sorted(statuses) == [200] + [400] * 7

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..auth import mint_key
@@ -50,7 +50,7 @@ def find_application(session: Session, application_key: str | None) -> Applicati
         select(Application).where(Application.application_key == application_key)
     )
     if application is None:
-        raise OAuthError(f"No application has the key {application_key!r}.")
+        raise OAuthError(f"No application has the key '{application_key}'.")
     return application
 
 
@@ -142,7 +142,7 @@ def exchange_code(session: Session, settings: Settings, fields: dict[str, str]) 
     application = _authenticated_application(session, fields)
     if fields.get("grant_type") != "authorization_code":
         raise OAuthError(
-            f"grant_type must be authorization_code, not {fields.get('grant_type')!r}."
+            f"grant_type must be authorization_code, not '{fields.get('grant_type', '')}'."
         )
     code_text = fields.get("code")
     if not code_text:
@@ -161,7 +161,15 @@ def exchange_code(session: Session, settings: Settings, fields: dict[str, str]) 
         raise OAuthError("RedirectUri is missing.")
     if redirect_uri is not None and redirect_uri.rstrip("/") != code.redirect_uri.rstrip("/"):
         raise OAuthError("RedirectUri does not match the one sent to Authorize.")
-    code.used = True
+    # One atomic statement spends the code, so two exchanges racing in two workers cannot both
+    # succeed.
+    spent = session.execute(
+        update(AuthorisationCode)
+        .where(AuthorisationCode.id == code.id, AuthorisationCode.used.is_(False))
+        .values(used=True)
+    )
+    if _rowcount(spent) != 1:
+        raise OAuthError("The code has already been used.")
     return _issue_tokens(session, settings, application, user, code.tenant)
 
 
@@ -170,8 +178,8 @@ def refresh(session: Session, settings: Settings, fields: dict[str, str]) -> dic
     application = _authenticated_application(session, fields)
     if fields.get("grant_type") not in GRANT_TYPES:
         raise OAuthError(
-            f"grant_type must be authorization_code or refresh_token, not "
-            f"{fields.get('grant_type')!r}."
+            "grant_type must be authorization_code or refresh_token, not "
+            f"'{fields.get('grant_type', '')}'."
         )
     text = fields.get("refreshtoken") or fields.get("refresh_token")
     if not text:
@@ -184,9 +192,21 @@ def refresh(session: Session, settings: Settings, fields: dict[str, str]) -> dic
     if token.expires_at <= utcnow(session, user.default_organisation_id):
         raise OAuthError("The refresh token has expired.")
     if settings.refresh_rotation:
-        token.revoked = True
+        revoked = session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == token.id, RefreshToken.revoked.is_(False))
+            .values(revoked=True)
+        )
+        if _rowcount(revoked) != 1:
+            raise OAuthError(
+                "The refresh token is unknown, revoked or issued to another application."
+            )
         return _issue_tokens(session, settings, application, user, token.tenant)
     return _issue_tokens(session, settings, application, user, token.tenant, reuse=token)
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _issue_tokens(

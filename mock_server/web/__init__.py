@@ -35,6 +35,10 @@ OWN_PARAMETERS = (
     "password",
     "decision",
 )
+# Names the page writes into the redirect itself; an incoming copy is dropped, so a crafted link
+# cannot slip a second ``code`` or an ``error`` past the client.
+WRITTEN_PARAMETERS = ("code", "error", "error_description")
+MAX_PASSED_PARAMETERS = 50
 
 
 def with_query(url: str, extra: list[tuple[str, str]]) -> str:
@@ -53,12 +57,14 @@ def _carried() -> list[tuple[str, str]]:
     """Return the incoming parameters the page must pass on, in their original spelling."""
     source = request.form if request.method == "POST" else request.args
     form_fields = ("email", "password", "decision")
-    return [(k, v) for k, v in source.items(multi=True) if k.lower() not in form_fields]
+    dropped = form_fields + WRITTEN_PARAMETERS
+    return [(k, v) for k, v in source.items(multi=True) if k.lower() not in dropped]
 
 
 def _echoed() -> list[tuple[str, str]]:
     source = request.form if request.method == "POST" else request.args
-    return [(k, v) for k, v in source.items(multi=True) if k.lower() not in OWN_PARAMETERS]
+    dropped = OWN_PARAMETERS + WRITTEN_PARAMETERS
+    return [(k, v) for k, v in source.items(multi=True) if k.lower() not in dropped]
 
 
 def _error_page(message: str, status: int) -> Response:
@@ -97,6 +103,10 @@ def authorize() -> BaseResponse:
     parameters = _parameters()
     store = runtime(current_app).store
     settings = runtime(current_app).settings
+    if len(_echoed()) > MAX_PASSED_PARAMETERS:
+        return _error_page(
+            f"The request carries more than {MAX_PASSED_PARAMETERS} extra parameters.", 400
+        )
     with store.session() as session:
         try:
             application = find_application(session, parameters.get("applicationkey"))
@@ -123,6 +133,14 @@ def authorize() -> BaseResponse:
             return _page(application, error.message, error.status)
     log.info("Issued an authorisation code for application %s", application.application_key)
     return redirect(with_query(redirect_uri, [("code", code), *_echoed()]), code=302)
+
+
+@bp.after_request
+def forbid_framing(response: Response) -> Response:
+    """Keep the login page out of other sites' frames."""
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    return response
 
 
 def init_app(app: Flask) -> None:
