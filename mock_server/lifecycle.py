@@ -258,6 +258,7 @@ def _id_bases(session: Session) -> dict[str, int]:
         "timers": models.Timer,
         "static_keys": models.StaticKey,
         "applications": models.Application,
+        "project_statuses": models.ProjectStatus,
     }
     bases = {}
     for name, model in tables.items():

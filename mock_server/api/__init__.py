@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -9,6 +10,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from marshmallow import Schema
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
@@ -20,6 +22,7 @@ from ..clock import utcnow
 from ..config import Settings
 from ..errors import ApiError, BadRequest, Unauthorized
 from ..runtime import runtime
+from ..schemas.bodies import load_body
 from ..schemas.query import (
     INT64_MAX,
     PageRequest,
@@ -177,6 +180,23 @@ def render_context(organisation: Organisation | None = None, **flags: Any) -> Re
     )
 
 
+def json_body(schema: Schema) -> dict[str, Any]:
+    """Read and validate this request's JSON body; raise 400 for a wrong type or bad JSON."""
+    if request.mimetype != "application/json":
+        raise BadRequest.for_field(
+            "body", f"Content-Type must be application/json, not '{request.mimetype or 'none'}'."
+        )
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest.for_field("body", "The body is not valid JSON.")
+    return load_body(schema, data)
+
+
+def local_now(organisation: Organisation) -> dt.datetime:
+    """Return the organisation's current local time by its server clock, for record dates."""
+    return utc_to_local(utcnow(db(), organisation.id), organisation.timezone).replace(microsecond=0)
+
+
 def require_unrestricted(resource: str) -> None:
     """Refuse callers whose access level hides financial data."""
     if caller().is_restricted:
@@ -272,18 +292,23 @@ def add_cors_headers(response: Response) -> Response:
     return response
 
 
-def close_session(error: BaseException | None) -> None:
-    """Commit or roll back this request's session and return its connection."""
+def _finish_session(commit: bool) -> None:
+    """Commit or roll back this request's session, if it opened one, and close it."""
     session = g.pop("db", None)
     if session is None:
         return
     try:
-        if error is None:
+        if commit:
             session.commit()
         else:
             session.rollback()
     finally:
         session.close()
+
+
+def close_session(error: BaseException | None) -> None:
+    """Commit or roll back a session still open at the end of the request."""
+    _finish_session(commit=error is None)
 
 
 def start_clock() -> None:
@@ -308,8 +333,10 @@ def _journal_organisation() -> tuple[int | None, str | None]:
             if row is not None:
                 return row[0], row[1]
         if "identity" in g:
-            user = caller().user
-            return user.default_organisation_id, user.default_organisation.slug
+            organisation_id = caller().user.default_organisation_id
+            return organisation_id, session.scalar(
+                select(Organisation.slug).where(Organisation.id == organisation_id)
+            )
     return None, None
 
 
@@ -320,6 +347,14 @@ def record_request(response: Response) -> Response:
     current = settings()
     try:
         organisation_id, slug = _journal_organisation()
+    except Exception:
+        log.exception("Could not tell the organisation of %s %s", request.method, request.path)
+        organisation_id, slug = None, None
+    # Finish the request's own transaction before writing the journal: SQLite allows one writer,
+    # so the journal's write would otherwise wait for this request's own write. An error
+    # response rolls back, so a rejected write stores nothing.
+    _finish_session(commit=response.status_code < 400)
+    try:
         too_large = (request.content_length or 0) > current.max_body_bytes
         body = "" if too_large else request.get_data(cache=True, as_text=True)
         body = body[: current.journal_body_limit]

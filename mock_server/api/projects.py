@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
-from ..errors import NotImplementedOperation
 from ..records.projects import get_project, invoice_counts, list_projects
+from ..records.writes import delete_project, save_project
+from ..schemas.bodies import ProjectBody
 from ..schemas.query import ProjectDetailQuerySchema, ProjectQuerySchema
 from ..schemas.resources import ENVELOPE, PROJECT, Page, rendering
-from . import db, json_response, organisation, paging, query, render_context, settings
+from . import (
+    db,
+    json_body,
+    json_response,
+    local_now,
+    organisation,
+    paging,
+    query,
+    render_context,
+    require_unrestricted,
+    settings,
+)
 
 bp = Blueprint("projects", __name__, url_prefix="/organisation/<slug>/projects")
 
@@ -55,8 +69,37 @@ def get_organisation_project(slug: str, project_id: int) -> Response:
         return json_response(PROJECT.dump_project(project))
 
 
-@bp.route("", methods=["PUT", "POST"])
-@bp.route("/<id:project_id>", methods=["POST", "DELETE"])
-def write_project(slug: str, project_id: int | None = None) -> Response:
-    organisation(slug)
-    raise NotImplementedOperation("writes to Projects")
+BODY = ProjectBody()
+
+
+def _saved(org: Any, project: Any) -> Response:
+    context = render_context(org, invoice_counts=invoice_counts(db(), [project]))
+    with rendering(context):
+        return json_response(PROJECT.dump_project(project))
+
+
+@bp.put("")
+def create_project(slug: str) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    project, _ = save_project(db(), org, json_body(BODY), local_now(org), allow_update=False)
+    return _saved(org, project)
+
+
+@bp.post("")
+@bp.post("/<id:project_id>")
+def upsert_project(slug: str, project_id: int | None = None) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    project, _ = save_project(
+        db(), org, json_body(BODY), local_now(org), allow_update=True, path_id=project_id
+    )
+    return _saved(org, project)
+
+
+@bp.delete("/<id:project_id>")
+def remove_project(slug: str, project_id: int) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    delete_project(db(), org, project_id)
+    return json_response({"message": f"Project {project_id} was deleted."})

@@ -78,6 +78,7 @@ ID_BASES = {
     "timers": 1,
     "static_keys": 1,
     "applications": 1,
+    "project_statuses": 1,
 }
 
 
@@ -100,6 +101,7 @@ class Batch:
 
 INSERT_ORDER: tuple[type[models.Base], ...] = (
     models.Organisation,
+    models.ProjectStatus,
     models.Rate,
     models.Contact,
     models.User,
@@ -589,6 +591,17 @@ class OrganisationBuilder:
 
     def _projects(self) -> None:
         mix = self.spec["projects"]
+        for status in mix["statuses"]:
+            self.batch.add(
+                models.ProjectStatus,
+                {
+                    "id": self.gen.next_id("project_statuses"),
+                    "organisation_id": self.id,
+                    "type_id": status["id"],
+                    "name": status["name"],
+                    "is_active": status["active"],
+                },
+            )
         statuses = {status["name"].lower(): status for status in mix["statuses"]}
         managers = [s["contact_id"] for s in self.staff if s["can_be_a_manager"]]
         clients = self.companies + [p for p in self.people if p["kind"] == "individual"]

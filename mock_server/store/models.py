@@ -514,3 +514,16 @@ class RefreshToken(Base):
     tenant: Mapped[str] = mapped_column(String(200), default="")
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProjectStatus(Base):
+    """A project status an organisation offers: its ``StatusTypeId``, name and active flag."""
+
+    __tablename__ = "project_statuses"
+    __table_args__ = (UniqueConstraint("organisation_id", "type_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    type_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(50))
+    is_active: Mapped[bool] = mapped_column(Boolean)

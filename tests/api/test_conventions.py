@@ -337,17 +337,7 @@ def test_error_key_added_when_enabled(make_app: Any, keys: dict[str, str]) -> No
     }
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("PUT", ROUTES["projects"]),
-        ("POST", ROUTES["projects"]),
-        ("DELETE", ROUTES["project"]),
-        ("PUT", ROUTES["contacts"]),
-        ("DELETE", ROUTES["contact"]),
-        ("POST", ROUTES["timers"]),
-    ],
-)
+@pytest.mark.parametrize(("method", "path"), [("POST", ROUTES["timers"])])
 def test_unemulated_write_gets_501_naming_it(api: Api, method: str, path: str) -> None:
     response = api.request(method, path, json={})
     assert response.status_code == 501

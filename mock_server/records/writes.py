@@ -1,0 +1,285 @@
+"""Writes: PUT creates, POST creates or updates by ``id``, DELETE removes.
+
+The verbs follow the vendor's guide. Every check runs before anything is written, and the
+request's session commits only when the view succeeds, so a rejected write stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import BadRequest, NotFound
+from ..store.models import Contact, Organisation, Project, ProjectStatus
+
+KIND_TYPE_IDS = {"company": 30, "personnel": 31, "individual": 32}
+
+
+def _statuses(session: Session, organisation: Organisation) -> dict[str, tuple[str, int, bool]]:
+    """Return the organisation's project statuses by lower-case name: name, type id, active."""
+    rows = session.scalars(
+        select(ProjectStatus)
+        .where(ProjectStatus.organisation_id == organisation.id)
+        .order_by(ProjectStatus.type_id)
+    ).all()
+    return {row.name.lower(): (row.name, row.type_id, row.is_active) for row in rows}
+
+
+def _contact_in(
+    session: Session, organisation: Organisation, contact_id: int, field: str, staff: bool = False
+) -> int:
+    statement = select(Contact.id).where(
+        Contact.id == contact_id, Contact.organisation_id == organisation.id
+    )
+    if staff:
+        statement = statement.where(Contact.kind == "staff")
+    if session.scalar(statement) is None:
+        kind = "staff member" if staff else "contact"
+        raise BadRequest.for_field(field, f"No {kind} {contact_id} in this organisation.")
+    return contact_id
+
+
+def save_project(
+    session: Session,
+    organisation: Organisation,
+    body: dict[str, Any],
+    now: dt.datetime,
+    *,
+    allow_update: bool,
+    path_id: int | None = None,
+) -> tuple[Project, bool]:
+    """Create a project, or update the one named by ``id``; return it and whether it is new."""
+    wanted_id = path_id or body.get("id")
+    project = None
+    if wanted_id is not None and allow_update:
+        project = session.scalar(
+            select(Project).where(
+                Project.id == wanted_id, Project.organisation_id == organisation.id
+            )
+        )
+    if path_id is not None and project is None:
+        raise NotFound(f"Project {path_id} was not found.")
+    creating = project is None
+    number = body.get("number") or body.get("projectNumber")
+    if creating:
+        missing = {
+            f: ["The field is required."]
+            for f in ("number", "name")
+            if not (number if f == "number" else body.get(f))
+        }
+        if missing:
+            raise BadRequest(missing)
+    if number is not None:
+        clash = session.scalar(
+            select(Project.id).where(
+                Project.organisation_id == organisation.id,
+                Project.number_key == number.lower(),
+                Project.id != (project.id if project else -1),
+            )
+        )
+        if clash is not None:
+            raise BadRequest.for_field(
+                "number", f"Project number '{number}' is already used by project {clash}."
+            )
+    values = _project_values(session, organisation, body, number)
+
+    if creating:
+        project = Project(
+            organisation_id=organisation.id,
+            created_date=now,
+            address_id=0,
+            is_office_project=False,
+            is_default=False,
+            **_new_project_defaults(session, organisation),
+        )
+        session.add(project)
+    assert project is not None
+    for name, value in values.items():
+        setattr(project, name, value)
+    project.updated_date = now
+    session.flush()
+    if creating:
+        project.address_id = project.id
+    return project, creating
+
+
+def _new_project_defaults(session: Session, organisation: Organisation) -> dict[str, Any]:
+    statuses = _statuses(session, organisation)
+    name, type_id, active = next((s for s in statuses.values() if s[2]), ("Active", 1, True))
+    return {"status_name": name, "status_type_id": type_id, "is_active": active}
+
+
+def _project_values(
+    session: Session, organisation: Organisation, body: dict[str, Any], number: str | None
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if number is not None:
+        values["number"] = number
+        values["number_key"] = number.lower()
+    simple = {
+        "name": "name",
+        "scope": "scope",
+        "startDate": "start_date",
+        "endDate": "end_date",
+        "isOfficeProject": "is_office_project",
+        "isDefault": "is_default",
+        "clientReferenceNumber": "client_reference_number",
+        "office": "office",
+    }
+    for wire, attribute in simple.items():
+        if wire in body:
+            values[attribute] = body[wire]
+    status = body.get("statusName") or body.get("status")
+    if status is not None:
+        statuses = _statuses(session, organisation)
+        found = statuses.get(status.lower())
+        if found is None:
+            known = ", ".join(s[0] for s in statuses.values())
+            raise BadRequest.for_field(
+                "statusName",
+                f"Unknown status '{status}'; this organisation's statuses are {known}.",
+            )
+        values["status_name"], values["status_type_id"], values["is_active"] = found
+    if body.get("primaryContactId") is not None:
+        values["primary_contact_id"] = _contact_in(
+            session, organisation, body["primaryContactId"], "primaryContactId"
+        )
+    elif "primaryContactId" in body:
+        values["primary_contact_id"] = None
+    if body.get("managerId") is not None:
+        values["manager_id"] = _contact_in(
+            session, organisation, body["managerId"], "managerId", staff=True
+        )
+    elif "managerId" in body:
+        values["manager_id"] = None
+    address = body.get("address") or {}
+    for attribute in (
+        "address1",
+        "address2",
+        "town",
+        "state",
+        "zip_code",
+        "country",
+        "latitude",
+        "longitude",
+    ):
+        if attribute in address:
+            values[attribute] = address[attribute]
+    return values
+
+
+def delete_project(session: Session, organisation: Organisation, project_id: int) -> None:
+    """Delete a project with its stages, tasks, invoices and time; raise 404 if missing."""
+    project = session.scalar(
+        select(Project).where(Project.id == project_id, Project.organisation_id == organisation.id)
+    )
+    if project is None:
+        raise NotFound(f"Project {project_id} was not found.")
+    session.delete(project)
+    session.flush()
+
+
+def save_contact(
+    session: Session,
+    organisation: Organisation,
+    body: dict[str, Any],
+    now: dt.datetime,
+    *,
+    allow_update: bool,
+    path_id: int | None = None,
+) -> tuple[Contact, bool]:
+    """Create a contact, or update the one named by ``id``; return it and whether it is new."""
+    wanted_id = path_id or body.get("id")
+    contact = None
+    if wanted_id is not None and allow_update:
+        contact = session.scalar(
+            select(Contact).where(
+                Contact.id == wanted_id, Contact.organisation_id == organisation.id
+            )
+        )
+    if path_id is not None and contact is None:
+        raise NotFound(f"Contact {path_id} was not found.")
+    if contact is not None and contact.kind == "staff":
+        raise BadRequest.for_field(
+            "id",
+            f"Contact {contact.id} is a staff member; staff cannot be changed through Contacts.",
+        )
+    creating = contact is None
+    kind = body.get("kind") or {v: k for k, v in KIND_TYPE_IDS.items()}.get(
+        body.get("contactTypeId", 0)
+    )
+    name = body.get("name") or " ".join(
+        part for part in (body.get("firstName"), body.get("lastName")) if part
+    )
+    if creating and not name:
+        raise BadRequest.for_field("name", "The field is required (or firstName and lastName).")
+    if body.get("companyId") is not None:
+        _contact_in(session, organisation, body["companyId"], "companyId")
+
+    if creating:
+        contact = Contact(
+            organisation_id=organisation.id,
+            kind=kind or "individual",
+            contact_type_id=KIND_TYPE_IDS[kind or "individual"],
+            created_date=now,
+            role_ids=[],
+            security_level=0,
+            is_active=True,
+            name=name,
+        )
+        session.add(contact)
+    assert contact is not None
+    if kind and not creating:
+        contact.kind, contact.contact_type_id = kind, KIND_TYPE_IDS[kind]
+    if name:
+        contact.name = name
+    simple = {
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "email": "email",
+        "web": "web",
+        "jobTitle": "job_title",
+        "companyId": "company_id",
+        "isActive": "is_active",
+        "salutation": "salutation",
+    }
+    for wire, attribute in simple.items():
+        if wire in body:
+            setattr(contact, attribute, body[wire])
+    for wire, value in (body.get("phones") or {}).items():
+        attribute = {"skypeName": "skype_name", "linkedIn": "linked_in"}.get(wire, wire)
+        if attribute in (
+            "mobile",
+            "phone",
+            "phone2",
+            "phone3",
+            "phone4",
+            "phone5",
+            "phone6",
+            "skype_name",
+            "twitter",
+            "linked_in",
+        ):
+            setattr(contact, attribute, value)
+    contact.initials = "".join(p[0].upper() for p in (contact.first_name, contact.last_name) if p)
+    contact.updated_date = now
+    session.flush()
+    return contact, creating
+
+
+def delete_contact(session: Session, organisation: Organisation, contact_id: int) -> None:
+    """Delete a contact (not a staff member); raise 404 if missing."""
+    contact = session.scalar(
+        select(Contact).where(
+            Contact.id == contact_id,
+            Contact.organisation_id == organisation.id,
+            Contact.kind != "staff",
+        )
+    )
+    if contact is None:
+        raise NotFound(f"Contact {contact_id} was not found.")
+    session.delete(contact)
+    session.flush()

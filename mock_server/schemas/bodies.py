@@ -1,0 +1,129 @@
+"""Request-body schemas for writes: wire names, types and the 400 errors for bad bodies.
+
+Unknown members are ignored, as ASP.NET's JSON binding ignores them. Each problem is reported
+under the member's wire name in ``modelState``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from ..errors import BadRequest
+
+
+class DotNetDate(fields.Field):  # type: ignore[type-arg]
+    """A date-time written the .NET way, such as ``2025-03-07T00:00:00``; read as naive local."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.datetime:
+        if not isinstance(value, str):
+            raise ValidationError("Expected a date-time string such as 2025-03-07T00:00:00.")
+        text = value.strip().rstrip("Z")
+        try:
+            parsed = dt.datetime.fromisoformat(text[:26])
+        except ValueError:
+            raise ValidationError(
+                f"'{value}' is not a date-time such as 2025-03-07T00:00:00."
+            ) from None
+        if not 1753 <= parsed.year <= 9998:
+            raise ValidationError("Dates must fall between the years 1753 and 9998.")
+        return parsed.replace(tzinfo=None)
+
+
+class StrictBool(fields.Field):  # type: ignore[type-arg]
+    """A JSON ``true`` or ``false``; strings and numbers are rejected."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("Expected true or false.")
+        return value
+
+
+class BodySchema(Schema):
+    """Base of write bodies."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+def _text(max_length: int, min_length: int = 0, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+class AddressBody(BodySchema):
+    """A project's ``address`` object in a write."""
+
+    address1 = _text(200, allow_none=True)
+    address2 = _text(200, allow_none=True)
+    town = _text(100, allow_none=True)
+    state = _text(50, allow_none=True)
+    zipCode = _text(20, allow_none=True, attribute="zip_code")
+    country = _text(100, allow_none=True)
+    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+
+
+class ProjectBody(BodySchema):
+    """A project in a PUT or POST; ``number`` and ``name`` are required when creating."""
+
+    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    number = _text(50, min_length=1)
+    projectNumber = _text(50, min_length=1)
+    name = _text(200, min_length=1)
+    scope = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    statusName = _text(50)
+    status = _text(50)
+    startDate = DotNetDate(allow_none=True)
+    endDate = DotNetDate(allow_none=True)
+    isOfficeProject = StrictBool()
+    isDefault = StrictBool()
+    primaryContactId = fields.Integer(strict=True, allow_none=True)
+    managerId = fields.Integer(strict=True, allow_none=True)
+    clientReferenceNumber = _text(50, allow_none=True)
+    office = _text(100, allow_none=True)
+    address = fields.Nested(AddressBody, allow_none=True)
+
+
+class ContactBody(BodySchema):
+    """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
+
+    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    kind = fields.String(validate=validate.OneOf(["company", "personnel", "individual"]))
+    contactTypeId = fields.Integer(strict=True, validate=validate.OneOf([30, 31, 32]))
+    name = _text(200, min_length=1)
+    firstName = _text(100, allow_none=True)
+    lastName = _text(100, allow_none=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    web = _text(200, allow_none=True)
+    jobTitle = _text(100, allow_none=True)
+    companyId = fields.Integer(strict=True, allow_none=True)
+    isActive = StrictBool()
+    salutation = _text(20, allow_none=True)
+    phones = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+
+
+def load_body(schema: Schema, data: Any) -> dict[str, Any]:
+    """Validate a decoded JSON body; raise :class:`BadRequest` naming every bad member."""
+    if not isinstance(data, dict):
+        raise BadRequest.for_field("body", "The body must be a JSON object.")
+    try:
+        loaded: dict[str, Any] = schema.load(data)
+    except ValidationError as error:
+        raise BadRequest(_flatten(error.messages)) from None
+    return loaded
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    state: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                state.update(_flatten(value, name))
+            else:
+                state[name] = (
+                    [str(item) for item in value] if isinstance(value, list) else [str(value)]
+                )
+    return state
