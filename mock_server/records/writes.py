@@ -52,12 +52,12 @@ def save_project(
     path_id: int | None = None,
 ) -> tuple[Project, bool]:
     """Create a project, or update the one named by ``id``; return it and whether it is new."""
-    wanted_id = path_id or body.get("id")
+    requested_id = path_id or body.get("id")
     project = None
-    if wanted_id is not None and allow_update:
+    if requested_id is not None and allow_update:
         project = session.scalar(
             select(Project).where(
-                Project.id == wanted_id, Project.organisation_id == organisation.id
+                Project.id == requested_id, Project.organisation_id == organisation.id
             )
         )
     if path_id is not None and project is None:
@@ -192,12 +192,12 @@ def save_contact(
     path_id: int | None = None,
 ) -> tuple[Contact, bool]:
     """Create a contact, or update the one named by ``id``; return it and whether it is new."""
-    wanted_id = path_id or body.get("id")
+    requested_id = path_id or body.get("id")
     contact = None
-    if wanted_id is not None and allow_update:
+    if requested_id is not None and allow_update:
         contact = session.scalar(
             select(Contact).where(
-                Contact.id == wanted_id, Contact.organisation_id == organisation.id
+                Contact.id == requested_id, Contact.organisation_id == organisation.id
             )
         )
     if path_id is not None and contact is None:
