@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from typing import Any
 
-from ..errors import NotImplementedOperation
-from ..records.timers import list_timers
+from flask import Blueprint, Response, request
+
+from ..errors import BadRequest
+from ..records.timers import list_timers, start_timer
+from ..schemas.bodies import TimerBody, load_body
 from ..schemas.query import TimerQuerySchema
 from ..schemas.resources import ENVELOPE, TIMER, Page, rendering
 from . import caller, db, json_response, paging, query, render_context, settings
@@ -32,6 +35,20 @@ def list_my_timers() -> Response:
     return json_response(envelope)
 
 
+BODY = TimerBody()
+
+
 @bp.post("")
-def create_timer() -> Response:
-    raise NotImplementedOperation("POST Timers")
+def start_my_timer() -> Response:
+    """Start a timer from query parameters, a JSON body, or both (the body wins)."""
+    raw: dict[str, Any] = {key.lower(): value for key, value in request.args.items()}
+    if request.get_data(cache=True):
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise BadRequest.for_field("body", "The body must be a JSON object.")
+        raw.update({key.lower(): value for key, value in data.items()})
+    params = load_body(BODY, raw)
+    context = render_context()
+    timer = start_timer(db(), caller(), params, context.now_utc, settings().forbidden_status)
+    with rendering(context):
+        return json_response(TIMER.dump(timer))

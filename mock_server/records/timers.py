@@ -3,16 +3,84 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth import Identity
-from ..store.models import Timer
+from ..errors import BadRequest, Unauthorized
+from ..store.models import Project, Stage, Task, Timer
 from ..timezones import utc_to_local
 from .timesheets import monday_of
 
 RECENT_PAUSED_LIMIT = 10
+
+
+def start_timer(
+    session: Session,
+    identity: Identity,
+    params: dict[str, Any],
+    now_utc: dt.datetime,
+    forbidden_status: int,
+) -> Timer:
+    """Start a timer for the caller, as ``POST Timers`` does; every parameter is optional."""
+    organisation_id = params.get("organisationid") or identity.user.default_organisation_id
+    if organisation_id not in identity.organisation_ids:
+        raise Unauthorized(
+            f"user is not a member of organisation {organisation_id}", status=forbidden_status
+        )
+    project_id = params.get("projectid") or None
+    stage_id = params.get("stageid") or None
+    task_id = params.get("taskid") or None
+    _check_work(session, organisation_id, project_id, stage_id, task_id)
+    group_id = params.get("groupid") or str(uuid.UUID(int=secrets.randbits(128), version=4))
+    timer = Timer(
+        organisation_id=organisation_id,
+        user_id=identity.user.id,
+        group_id=group_id,
+        text=params.get("text") or "",
+        start_date=now_utc,
+        end_date=None,
+        is_running=True,
+        elapsed_seconds=params.get("duration") or 0,
+        project_id=project_id,
+        stage_id=stage_id,
+        task_id=task_id,
+    )
+    session.add(timer)
+    session.flush()
+    return timer
+
+
+def _check_work(
+    session: Session,
+    organisation_id: int,
+    project_id: int | None,
+    stage_id: int | None,
+    task_id: int | None,
+) -> None:
+    """Check that the project, stage and task exist in the organisation and belong together."""
+    if (
+        project_id is not None
+        and session.scalar(
+            select(Project.id).where(
+                Project.id == project_id, Project.organisation_id == organisation_id
+            )
+        )
+        is None
+    ):
+        raise BadRequest.for_field("ProjectId", f"No project {project_id} in this organisation.")
+    if stage_id is not None:
+        stage = session.get(Stage, stage_id)
+        if stage is None or stage.project_id != project_id:
+            raise BadRequest.for_field("StageId", f"No stage {stage_id} in project {project_id}.")
+    if task_id is not None:
+        task = session.get(Task, task_id)
+        if task is None or task.stage_id != stage_id:
+            raise BadRequest.for_field("TaskId", f"No task {task_id} in stage {stage_id}.")
 
 
 def list_timers(

@@ -86,6 +86,23 @@ class ProjectBody(BodySchema):
     address = fields.Nested(AddressBody, allow_none=True)
 
 
+class TimerBody(BodySchema):
+    """``POST Timers`` parameters, from the query string or a JSON body; all optional.
+
+    Names are matched in lower case, as the vendor shows both ``Text`` and ``text``.
+    """
+
+    text = fields.String(validate=validate.Length(max=500), data_key="text")
+    duration = fields.Integer(
+        validate=validate.Range(min=0, max=10 * 365 * 86400), data_key="duration"
+    )
+    projectid = fields.Integer(validate=validate.Range(min=0), data_key="projectid")
+    stageid = fields.Integer(validate=validate.Range(min=0), data_key="stageid")
+    taskid = fields.Integer(validate=validate.Range(min=0), data_key="taskid")
+    organisationid = fields.Integer(validate=validate.Range(min=1), data_key="organisationid")
+    groupid = fields.String(validate=validate.Length(max=36), data_key="groupid")
+
+
 class ContactBody(BodySchema):
     """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
 

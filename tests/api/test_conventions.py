@@ -337,13 +337,6 @@ def test_error_key_added_when_enabled(make_app: Any, keys: dict[str, str]) -> No
     }
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", ROUTES["timers"])])
-def test_unemulated_write_gets_501_naming_it(api: Api, method: str, path: str) -> None:
-    response = api.request(method, path, json={})
-    assert response.status_code == 501
-    assert "does not implement" in response.get_json()["message"]
-
-
 def test_wrong_method_gets_405_in_api_shape(api: Api) -> None:
     response = api.request("DELETE", ROUTES["staff"])
     assert response.status_code == 405

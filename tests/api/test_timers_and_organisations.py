@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
+
 from mock_server.timezones import utc_to_local
 
 from ..conftest import STANDARD, Api, fixture_keys, items
@@ -116,3 +118,51 @@ def test_timer_dates_use_organisation_zone(api: Api) -> None:
         assert timer["details"] == f"{local.day:02d} {local:%b} {local.year}"
         assert timer["isToday"] is (local.date() == dt.date(2025, 3, 7))
         assert not timer["startDate"].endswith("0Z")
+
+
+def test_post_timer_from_query_and_body(make_app: Any, keys: dict[str, str], tmp_path: Any) -> None:
+    from ..conftest import seed_file
+
+    url = seed_file(tmp_path / "timers.db", "small")
+    api = Api(make_app(database_url=url).test_client(), keys["alex.admin@testorg.example"])
+    empty = api.request("POST", ROUTES["timers"])
+    assert empty.status_code == 200
+    assert empty.get_json()["isRunning"] is True
+    assert empty.get_json()["text"] == ""
+
+    by_query = api.request("POST", f"{ROUTES['timers']}?Text=Testing&Duration=50").get_json()
+    assert (by_query["text"], by_query["duration"]) == ("Testing", 50)
+    joined = api.request(
+        "POST", ROUTES["timers"], json={"text": "More", "groupId": by_query["groupId"]}
+    ).get_json()
+    assert joined["groupId"] == by_query["groupId"]
+
+    listed = [t["text"] for t in items(api.get(f"{ROUTES['timers']}?pageSize=100"))]
+    assert {"Testing", "More", ""} <= set(listed)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"ProjectId": 999999}, "ProjectId"),
+        ({"Duration": "long"}, "duration"),
+        ({"ProjectId": 20001, "StageId": 1}, "StageId"),
+    ],
+)
+def test_post_timer_rejects_bad_work(
+    make_app: Any, keys: dict[str, str], tmp_path: Any, params: dict[str, Any], field: str
+) -> None:
+    from ..conftest import seed_file
+
+    url = seed_file(tmp_path / "timers.db", "small")
+    api = Api(make_app(database_url=url).test_client(), keys["alex.admin@testorg.example"])
+    before = len(items(api.get(f"{ROUTES['timers']}?pageSize=100")))
+    response = api.request("POST", ROUTES["timers"], json=params)
+    assert response.status_code == 400
+    assert field in response.get_json()["modelState"]
+    assert len(items(api.get(f"{ROUTES['timers']}?pageSize=100"))) == before
+
+
+def test_post_timer_in_other_organisation_refused(make_app: Any, keys: dict[str, str]) -> None:
+    api = Api(make_app().test_client(), keys["alex.admin@testorg.example"])
+    assert api.request("POST", ROUTES["timers"], json={"OrganisationId": 99}).status_code == 401
