@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
+from sqlalchemy import select
 
+from ..records import fetch_page
 from ..records.projects import get_project, invoice_counts, list_projects
-from ..records.writes import delete_project, save_project
-from ..schemas.bodies import ProjectBody
+from ..records.writes import (
+    delete_in_project,
+    delete_project,
+    project_of,
+    save_project,
+    save_stage,
+    save_task,
+)
+from ..schemas.bodies import ProjectBody, StageBody, TaskBody
 from ..schemas.query import ProjectDetailQuerySchema, ProjectQuerySchema
-from ..schemas.resources import ENVELOPE, PROJECT, Page, rendering
+from ..schemas.resources import ENVELOPE, PROJECT, STAGE, TASK, Page, rendering
+from ..store.models import Stage, Task
 from . import (
     db,
     json_body,
@@ -103,3 +113,69 @@ def remove_project(slug: str, project_id: int) -> Response:
     require_unrestricted("writes")
     delete_project(db(), org, project_id)
     return json_response({"message": f"Project {project_id} was deleted."})
+
+
+STAGE_BODY = StageBody()
+TASK_BODY = TaskBody()
+
+
+def _work_page(project_id: int, model: Any, schema: Any, org: Any) -> Response:
+    project_of(db(), org, project_id)
+    page = paging()
+    statement = select(model).where(model.project_id == project_id).order_by(model.id)
+    rows, total = fetch_page(db(), statement, page)
+    return json_response(ENVELOPE.dump(Page.of(schema.dump(rows, many=True), total, page)))
+
+
+@bp.get("/<id:project_id>/stages")
+def list_project_stages(slug: str, project_id: int) -> Response:
+    return _work_page(project_id, Stage, STAGE, organisation(slug))
+
+
+@bp.get("/<id:project_id>/tasks")
+def list_project_tasks(slug: str, project_id: int) -> Response:
+    return _work_page(project_id, Task, TASK, organisation(slug))
+
+
+@bp.put("/<id:project_id>/stages")
+@bp.post("/<id:project_id>/stages")
+@bp.post("/<id:project_id>/stages/<id:stage_id>")
+def upsert_stage(slug: str, project_id: int, stage_id: int | None = None) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    project = project_of(db(), org, project_id)
+    stage = save_stage(
+        db(),
+        project,
+        json_body(STAGE_BODY),
+        allow_update=request.method == "POST",
+        path_id=stage_id,
+    )
+    project.updated_date = local_now(org)
+    return json_response(STAGE.dump(stage))
+
+
+@bp.put("/<id:project_id>/tasks")
+@bp.post("/<id:project_id>/tasks")
+@bp.post("/<id:project_id>/tasks/<id:task_id>")
+def upsert_task(slug: str, project_id: int, task_id: int | None = None) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    project = project_of(db(), org, project_id)
+    task = save_task(
+        db(), project, json_body(TASK_BODY), allow_update=request.method == "POST", path_id=task_id
+    )
+    project.updated_date = local_now(org)
+    return json_response(TASK.dump(task))
+
+
+@bp.delete("/<id:project_id>/stages/<id:record_id>")
+@bp.delete("/<id:project_id>/tasks/<id:record_id>")
+def remove_stage_or_task(slug: str, project_id: int, record_id: int) -> Response:
+    org = organisation(slug)
+    require_unrestricted("writes")
+    project = project_of(db(), org, project_id)
+    model = Stage if request.path.rstrip("/").split("/")[-2] == "stages" else Task
+    delete_in_project(db(), project, model, record_id)
+    project.updated_date = local_now(org)
+    return json_response({"message": f"{model.__name__} {record_id} was deleted."})

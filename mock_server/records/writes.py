@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BadRequest, NotFound
-from ..store.models import Contact, Organisation, Project, ProjectStatus
+from ..store.models import Contact, Organisation, Project, ProjectStatus, Stage, Task, TimesheetRow
 
 KIND_TYPE_IDS = {"company": 30, "personnel": 31, "individual": 32}
 
@@ -282,4 +282,109 @@ def delete_contact(session: Session, organisation: Organisation, contact_id: int
     if contact is None:
         raise NotFound(f"Contact {contact_id} was not found.")
     session.delete(contact)
+    session.flush()
+
+
+def project_of(session: Session, organisation: Organisation, project_id: int) -> Project:
+    """Return one of the organisation's projects, or raise 404."""
+    project = session.scalar(
+        select(Project).where(Project.id == project_id, Project.organisation_id == organisation.id)
+    )
+    if project is None:
+        raise NotFound(f"Project {project_id} was not found.")
+    return project
+
+
+def save_stage(
+    session: Session,
+    project: Project,
+    body: dict[str, Any],
+    *,
+    allow_update: bool,
+    path_id: int | None = None,
+) -> Stage:
+    """Create a stage of ``project``, or update the one named by ``id``."""
+    requested_id = path_id or body.get("id")
+    stage = None
+    if requested_id is not None and allow_update:
+        stage = session.scalar(
+            select(Stage).where(Stage.id == requested_id, Stage.project_id == project.id)
+        )
+    if path_id is not None and stage is None:
+        raise NotFound(f"Stage {path_id} of project {project.id} was not found.")
+    if stage is None:
+        if not body.get("name"):
+            raise BadRequest.for_field("name", "The field is required.")
+        position = (
+            session.scalar(select(func.count(Stage.id)).where(Stage.project_id == project.id)) or 0
+        )
+        stage = Stage(
+            project_id=project.id,
+            position=int(position),
+            name=body["name"],
+            phase=body.get("phase") or "",
+        )
+        session.add(stage)
+    for name in ("name", "phase"):
+        if name in body:
+            setattr(stage, name, body[name] or "")
+    session.flush()
+    return stage
+
+
+def save_task(
+    session: Session,
+    project: Project,
+    body: dict[str, Any],
+    *,
+    allow_update: bool,
+    path_id: int | None = None,
+) -> Task:
+    """Create a task in a stage of ``project``, or update the one named by ``id``."""
+    requested_id = path_id or body.get("id")
+    task = None
+    if requested_id is not None and allow_update:
+        task = session.scalar(
+            select(Task).where(Task.id == requested_id, Task.project_id == project.id)
+        )
+    if path_id is not None and task is None:
+        raise NotFound(f"Task {path_id} of project {project.id} was not found.")
+    if (
+        "stageId" in body
+        and session.scalar(
+            select(Stage.id).where(Stage.id == body["stageId"], Stage.project_id == project.id)
+        )
+        is None
+    ):
+        raise BadRequest.for_field(
+            "stageId", f"No stage {body['stageId']} in project {project.id}."
+        )
+    if task is None:
+        missing = {f: ["The field is required."] for f in ("name", "stageId") if not body.get(f)}
+        if missing:
+            raise BadRequest(missing)
+        task = Task(project_id=project.id, stage_id=body["stageId"], name=body["name"])
+        session.add(task)
+    if "name" in body:
+        task.name = body["name"]
+    if "stageId" in body:
+        task.stage_id = body["stageId"]
+    session.flush()
+    return task
+
+
+def delete_in_project(session: Session, project: Project, model: Any, record_id: int) -> None:
+    """Delete a stage or task of ``project``; raise 404 if it is not there."""
+    record = session.scalar(
+        select(model).where(model.id == record_id, model.project_id == project.id)
+    )
+    if record is None:
+        raise NotFound(f"{model.__name__} {record_id} of project {project.id} was not found.")
+    if model is Stage and session.scalar(
+        select(TimesheetRow.id).where(TimesheetRow.stage_id == record_id).limit(1)
+    ):
+        raise BadRequest.for_field(
+            "id", f"Stage {record_id} has time recorded against it; it cannot be deleted."
+        )
+    session.delete(record)
     session.flush()

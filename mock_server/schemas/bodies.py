@@ -103,6 +103,22 @@ class TimerBody(BodySchema):
     groupid = fields.String(validate=validate.Length(max=36), data_key="groupid")
 
 
+class StageBody(BodySchema):
+    """A stage in a PUT or POST; ``name`` is required when creating."""
+
+    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    name = _text(100, min_length=1)
+    phase = _text(100)
+
+
+class TaskBody(BodySchema):
+    """A task in a PUT or POST; ``name`` and ``stageId`` are required when creating."""
+
+    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    name = _text(100, min_length=1)
+    stageId = fields.Integer(strict=True)
+
+
 class ContactBody(BodySchema):
     """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
 

@@ -194,6 +194,24 @@ class ProjectSchema(WireSchema):
         return data
 
 
+class StageSchema(WireSchema):
+    """A project stage, as ``Projects/{Id}/Stages`` lists it."""
+
+    id = fields.Integer()
+    projectId = fields.Integer(attribute="project_id")
+    name = fields.String()
+    phase = fields.String()
+
+
+class TaskSchema(WireSchema):
+    """A task of a project stage, as ``Projects/{Id}/Tasks`` lists it."""
+
+    id = fields.Integer()
+    projectId = fields.Integer(attribute="project_id")
+    stageId = fields.Integer(attribute="stage_id")
+    name = fields.String()
+
+
 class PhonesSchema(WireSchema):
     """A contact's ``phones`` object."""
 
@@ -586,6 +604,8 @@ class ContactEnvelopeSchema(WireSchema, _PageCounts):
 
 
 ORGANISATION = OrganisationSchema()
+STAGE = StageSchema()
+TASK = TaskSchema()
 PROJECT = ProjectSchema()
 CONTACT = ContactSchema()
 STAFF = StaffSchema()

@@ -17,6 +17,8 @@ ROUTES = {
     "organisation": ORG,
     "projects": f"{ORG}/Projects",
     "project": f"{ORG}/Projects/{C100_ID}",
+    "stages": f"{ORG}/Projects/{C100_ID}/Stages",
+    "tasks": f"{ORG}/Projects/{C100_ID}/Tasks",
     "contacts": f"{ORG}/Contacts",
     "contact": f"{ORG}/Contacts/{CONTOSO_ID}",
     "staff": f"{ORG}/Staff",
@@ -33,5 +35,6 @@ ORG_ROUTES = {
 }
 
 PAGED_ROUTES = {
-    name: ROUTES[name] for name in ("organisations", "projects", "contacts", "invoices", "timers")
+    name: ROUTES[name]
+    for name in ("organisations", "projects", "stages", "tasks", "contacts", "invoices", "timers")
 }
