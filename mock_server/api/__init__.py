@@ -379,14 +379,33 @@ def record_request(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints, conventions and error handlers on ``app``."""
-    from . import contacts, invoices, oauth, organisations, projects, staff, timers, timesheets
+    from . import (
+        contacts,
+        invoices,
+        oauth,
+        organisations,
+        projects,
+        staff,
+        timers,
+        timesheets,
+        transactions,
+    )
 
     # The parent blueprint is built per app, because Flask forbids adding children to a
     # blueprint that an earlier app has already registered.
     app.url_map.converters["id"] = IdConverter
     parent = Blueprint("api", __name__, url_prefix=API_PREFIX)
     parent.before_request(authenticate_request)
-    for module in (organisations, projects, contacts, staff, invoices, timesheets, timers):
+    for module in (
+        organisations,
+        projects,
+        contacts,
+        staff,
+        invoices,
+        timesheets,
+        timers,
+        transactions,
+    ):
         parent.register_blueprint(module.bp)
     app.register_blueprint(parent)
     app.register_blueprint(oauth.bp)

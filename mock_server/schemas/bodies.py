@@ -119,6 +119,33 @@ class TaskBody(BodySchema):
     stageId = fields.Integer(strict=True)
 
 
+class DateAsInt(fields.Field):  # type: ignore[type-arg]
+    """A date written as the integer ``yyyymmdd``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("Expected a date as the number yyyymmdd, such as 20250307.")
+        try:
+            day = dt.datetime.strptime(str(value), "%Y%m%d").date()
+        except ValueError:
+            raise ValidationError(f"{value} is not a date written as yyyymmdd.") from None
+        if not 1753 <= day.year <= 9998:
+            raise ValidationError("Dates must fall between the years 1753 and 9998.")
+        return day
+
+
+class TransactionBody(BodySchema):
+    """Hours to record: a staff member's time on a project stage for each day of a range."""
+
+    staffId = fields.Integer(strict=True, required=True)
+    projectId = fields.Integer(strict=True, required=True)
+    stageId = fields.Integer(strict=True, required=True)
+    taskId = fields.Integer(strict=True, allow_none=True)
+    fromDateAsInt = DateAsInt(required=True)
+    toDateAsInt = DateAsInt()
+    units = fields.Float(required=True, validate=validate.Range(min=0, max=24))
+
+
 class ContactBody(BodySchema):
     """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
 

@@ -212,6 +212,21 @@ class TaskSchema(WireSchema):
     name = fields.String()
 
 
+class TransactionSchema(WireSchema):
+    """Hours recorded through the Transactions API, with the timesheet row that holds them."""
+
+    id = fields.Integer()
+    timesheetId = fields.Integer(attribute="timesheet_row_id", allow_none=True)
+    staffId = fields.Integer(attribute="staff_id")
+    projectId = fields.Integer(attribute="project_id")
+    stageId = fields.Integer(attribute="stage_id")
+    taskId = fields.Function(lambda t: t.task_id or 0)
+    fromDateAsInt = fields.Function(lambda t: date_as_int(t.from_date))
+    toDateAsInt = fields.Function(lambda t: date_as_int(t.to_date))
+    units = fields.Function(lambda t: number(t.units))
+    createdDate = DotNetDateTime(attribute="created_date")
+
+
 class PhonesSchema(WireSchema):
     """A contact's ``phones`` object."""
 
@@ -605,6 +620,7 @@ class ContactEnvelopeSchema(WireSchema, _PageCounts):
 
 ORGANISATION = OrganisationSchema()
 STAGE = StageSchema()
+TRANSACTION = TransactionSchema()
 TASK = TaskSchema()
 PROJECT = ProjectSchema()
 CONTACT = ContactSchema()

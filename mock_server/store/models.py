@@ -527,3 +527,23 @@ class ProjectStatus(Base):
     type_id: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(50))
     is_active: Mapped[bool] = mapped_column(Boolean)
+
+
+class TransactionRecord(Base):
+    """Hours written through the Transactions API, and the timesheet row that holds them."""
+
+    __tablename__ = "transactions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    from_date: Mapped[dt.date] = mapped_column(Date)
+    to_date: Mapped[dt.date] = mapped_column(Date)
+    units: Mapped[float] = mapped_column(Float)
+    timesheet_row_id: Mapped[int | None] = mapped_column(
+        ForeignKey("timesheet_rows.id", ondelete="SET NULL")
+    )
+    created_date: Mapped[dt.datetime] = mapped_column(DateTime)

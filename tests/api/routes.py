@@ -24,6 +24,7 @@ ROUTES = {
     "staff": f"{ORG}/Staff",
     "invoices": f"{ORG}/Invoices",
     "timesheet_week": f"{ORG}/Timesheet/Week?DateAsInt=20250303",
+    "transactions": f"{ORG}/Transactions",
     "timers": "/api/v2/Timers",
 }
 

@@ -1,0 +1,168 @@
+"""The Transactions API: hours written for a staff member, which show up in Timesheet/Week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import BadRequest
+from ..schemas.query import PageRequest
+from ..store.models import (
+    Contact,
+    Organisation,
+    Project,
+    Stage,
+    Task,
+    TimesheetRow,
+    TransactionRecord,
+)
+from . import fetch_page
+from .timesheets import monday_of
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_DAYS = 31
+# A row created through a transaction starts as a draft, like this week's rows in the seed.
+DRAFT_STATUS = (10, "Draft")
+
+
+def _check(session: Session, organisation: Organisation, body: dict[str, Any]) -> None:
+    staff = session.scalar(
+        select(Contact.id).where(
+            Contact.id == body["staffId"],
+            Contact.organisation_id == organisation.id,
+            Contact.kind == "staff",
+        )
+    )
+    if staff is None:
+        raise BadRequest.for_field(
+            "staffId", f"No staff member {body['staffId']} in this organisation."
+        )
+    if (
+        session.scalar(
+            select(Project.id).where(
+                Project.id == body["projectId"], Project.organisation_id == organisation.id
+            )
+        )
+        is None
+    ):
+        raise BadRequest.for_field(
+            "projectId", f"No project {body['projectId']} in this organisation."
+        )
+    stage = session.get(Stage, body["stageId"])
+    if stage is None or stage.project_id != body["projectId"]:
+        raise BadRequest.for_field(
+            "stageId", f"No stage {body['stageId']} in project {body['projectId']}."
+        )
+    task_id = body.get("taskId")
+    if task_id:
+        task = session.get(Task, task_id)
+        if task is None or task.stage_id != body["stageId"]:
+            raise BadRequest.for_field("taskId", f"No task {task_id} in stage {body['stageId']}.")
+
+
+def record_transaction(
+    session: Session, organisation: Organisation, body: dict[str, Any], now: dt.datetime
+) -> TransactionRecord:
+    """Add ``units`` hours for each day from ``fromDateAsInt`` to ``toDateAsInt``."""
+    _check(session, organisation, body)
+    first = body["fromDateAsInt"]
+    last = body.get("toDateAsInt") or first
+    if last < first:
+        raise BadRequest.for_field("toDateAsInt", "toDateAsInt must not be before fromDateAsInt.")
+    if (last - first).days >= MAX_DAYS:
+        raise BadRequest.for_field("toDateAsInt", f"A transaction spans at most {MAX_DAYS} days.")
+
+    task_id = body.get("taskId") or None
+    row = None
+    day = first
+    while day <= last:
+        row = _row_for(session, organisation, body, task_id, monday_of(day))
+        column = DAYS[day.weekday()]
+        setattr(row, column, round((getattr(row, column) or 0) + body["units"], 2))
+        day += dt.timedelta(days=1)
+    session.flush()
+    record = TransactionRecord(
+        organisation_id=organisation.id,
+        staff_id=body["staffId"],
+        project_id=body["projectId"],
+        stage_id=body["stageId"],
+        task_id=task_id,
+        from_date=first,
+        to_date=last,
+        units=body["units"],
+        timesheet_row_id=row.id if row else None,
+        created_date=now,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _row_for(
+    session: Session,
+    organisation: Organisation,
+    body: dict[str, Any],
+    task_id: int | None,
+    monday: dt.date,
+) -> TimesheetRow:
+    """Return the staff member's row for this work in this week, creating it if needed."""
+    row = session.scalar(
+        select(TimesheetRow).where(
+            TimesheetRow.staff_id == body["staffId"],
+            TimesheetRow.week_start == monday,
+            TimesheetRow.project_id == body["projectId"],
+            TimesheetRow.stage_id == body["stageId"],
+            TimesheetRow.task_id.is_(None) if task_id is None else TimesheetRow.task_id == task_id,
+            TimesheetRow.locked.is_(False),
+        )
+    )
+    if row is None:
+        staff = session.get(Contact, body["staffId"])
+        rate_id = staff.staff.rate_id if staff is not None and staff.staff else None
+        row = TimesheetRow(
+            organisation_id=organisation.id,
+            staff_id=body["staffId"],
+            week_start=monday,
+            group_id=str(
+                uuid.uuid5(
+                    uuid.NAMESPACE_URL,
+                    f"{body['staffId']}/{monday}/{body['projectId']}/{body['stageId']}/{task_id}",
+                )
+            ),
+            project_id=body["projectId"],
+            stage_id=body["stageId"],
+            task_id=task_id,
+            rate_id=rate_id,
+            overtime_id=1,
+            overtime="Standard",
+            note="",
+            mon=0,
+            tue=0,
+            wed=0,
+            thu=0,
+            fri=0,
+            sat=0,
+            sun=0,
+            locked=False,
+            status_id=DRAFT_STATUS[0],
+            status=DRAFT_STATUS[1],
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def list_transactions(
+    session: Session, organisation: Organisation, page: PageRequest
+) -> tuple[list[TransactionRecord], int]:
+    """Return one page of the organisation's transactions, oldest first."""
+    statement = (
+        select(TransactionRecord)
+        .where(TransactionRecord.organisation_id == organisation.id)
+        .order_by(TransactionRecord.id)
+    )
+    return fetch_page(session, statement, page)
