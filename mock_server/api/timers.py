@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ..errors import BadRequest
-from ..records.timers import list_timers, start_timer
+from ..errors import BadRequest, NotFound
+from ..records.timers import change_timer, list_timers, start_timer
 from ..schemas.bodies import TimerBody, load_body
 from ..schemas.query import TimerQuerySchema
 from ..schemas.resources import ENVELOPE, TIMER, Page, rendering
@@ -36,6 +36,7 @@ def list_my_timers() -> Response:
 
 
 BODY = TimerBody()
+TIMER_ACTIONS = ("pause", "resume", "stop")
 
 
 @bp.post("")
@@ -50,5 +51,16 @@ def start_my_timer() -> Response:
     params = load_body(BODY, raw)
     context = render_context()
     timer = start_timer(db(), caller(), params, context.now_utc, settings().forbidden_status)
+    with rendering(context):
+        return json_response(TIMER.dump(timer))
+
+
+@bp.post("/<group_id>/<action>")
+def change_my_timer(group_id: str, action: str) -> Response:
+    """Pause, resume or stop a timer by its ``groupId``; other actions are unknown routes."""
+    if action not in TIMER_ACTIONS:
+        raise NotFound(f"No timer action '{action}'; use pause, resume or stop.")
+    context = render_context()
+    timer = change_timer(db(), caller(), group_id, action, context.now_utc)
     with rendering(context):
         return json_response(TIMER.dump(timer))

@@ -7,11 +7,11 @@ import secrets
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..auth import Identity
-from ..errors import BadRequest, Unauthorized
+from ..errors import BadRequest, NotFound, Unauthorized
 from ..store.models import Project, Stage, Task, Timer
 from ..timezones import utc_to_local
 from .timesheets import monday_of
@@ -51,6 +51,35 @@ def start_timer(
         task_id=task_id,
     )
     session.add(timer)
+    session.flush()
+    return timer
+
+
+def change_timer(
+    session: Session, identity: Identity, group_id: str, action: str, now_utc: dt.datetime
+) -> Timer:
+    """Pause, resume or stop the caller's latest timer in group ``group_id``."""
+    timer = session.scalar(
+        select(Timer)
+        # Paths are matched in lower case, so the group id is compared without case.
+        .where(Timer.user_id == identity.user.id, func.lower(Timer.group_id) == group_id.lower())
+        .order_by(Timer.start_date.desc(), Timer.id.desc())
+    )
+    if timer is None:
+        raise NotFound(f"No timer with groupId {group_id} for this user.")
+    if timer.is_stopped:
+        raise BadRequest.for_field("groupId", f"Timer {group_id} is stopped; start a new one.")
+    if action == "resume":
+        if timer.is_running:
+            raise BadRequest.for_field("groupId", f"Timer {group_id} is already running.")
+        timer.is_running, timer.start_date, timer.end_date = True, now_utc, None
+    else:
+        if timer.is_running:
+            timer.elapsed_seconds += max(0, int((now_utc - timer.start_date).total_seconds()))
+            timer.is_running, timer.end_date = False, now_utc
+        elif action == "pause":
+            raise BadRequest.for_field("groupId", f"Timer {group_id} is already paused.")
+        timer.is_stopped = action == "stop"
     session.flush()
     return timer
 
@@ -115,6 +144,7 @@ def list_timers(
     candidates = session.scalars(
         statement.where(
             Timer.is_running.is_(False),
+            Timer.is_stopped.is_(False),
             Timer.end_date.is_not(None),
             Timer.end_date >= now_utc - dt.timedelta(days=8),
             Timer.end_date <= now_utc,

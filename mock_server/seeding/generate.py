@@ -924,6 +924,7 @@ class OrganisationBuilder:
                         "end_date": ended,
                         "is_running": running,
                         "elapsed_seconds": int((ended - begun).total_seconds()) if ended else 0,
+                        "is_stopped": False,
                         "project_id": project["id"] if project else None,
                         "stage_id": stage["id"] if stage else None,
                         "task_id": tasks[0]["id"] if tasks else None,

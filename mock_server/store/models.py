@@ -385,6 +385,8 @@ class Timer(Base):
     end_date: Mapped[dt.datetime | None] = mapped_column(DateTime)
     is_running: Mapped[bool] = mapped_column(Boolean)
     elapsed_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # A stopped timer is finished: it cannot be resumed and no longer appears in GET Timers.
+    is_stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))

@@ -166,3 +166,32 @@ def test_post_timer_rejects_bad_work(
 def test_post_timer_in_other_organisation_refused(make_app: Any, keys: dict[str, str]) -> None:
     api = Api(make_app().test_client(), keys["alex.admin@testorg.example"])
     assert api.request("POST", ROUTES["timers"], json={"OrganisationId": 99}).status_code == 401
+
+
+def test_pause_resume_stop(make_app: Any, keys: dict[str, str], tmp_path: Any) -> None:
+    from ..conftest import seed_file
+
+    url = seed_file(tmp_path / "actions.db", "small")
+    client = make_app(database_url=url).test_client()
+    api = Api(client, keys["alex.admin@testorg.example"])
+    timer = api.request("POST", ROUTES["timers"], json={"text": "Work", "groupId": "Group-A"})
+    group = timer.get_json()["groupId"]
+    client.post("/_mock/clock", json={"advance_seconds": 120})
+
+    paused = api.request("POST", f"{ROUTES['timers']}/{group}/Pause").get_json()
+    assert paused["isRunning"] is False
+    assert paused["duration"] >= 120
+    assert api.request("POST", f"{ROUTES['timers']}/{group}/pause").status_code == 400
+
+    client.post("/_mock/clock", json={"advance_seconds": 600})
+    resumed = api.request("POST", f"{ROUTES['timers']}/{group}/resume").get_json()
+    assert resumed["isRunning"] is True
+    assert resumed["duration"] < paused["duration"] + 60
+
+    stopped = api.request("POST", f"{ROUTES['timers']}/{group}/stop").get_json()
+    assert stopped["isRunning"] is False
+    listed = [t["groupId"] for t in items(api.get(f"{ROUTES['timers']}?pageSize=100"))]
+    assert group not in listed
+    assert api.request("POST", f"{ROUTES['timers']}/{group}/resume").status_code == 400
+    assert api.request("POST", f"{ROUTES['timers']}/{group}/explode").status_code == 404
+    assert api.request("POST", f"{ROUTES['timers']}/no-such-group/stop").status_code == 404
