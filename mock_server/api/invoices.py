@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
 from ..records.invoices import list_invoices
+from ..records.writes import delete_invoice, save_invoice
+from ..schemas.bodies import InvoiceBody
 from ..schemas.query import InvoiceQuerySchema
 from ..schemas.resources import ENVELOPE, INVOICE, Page, rendering
 from . import (
     caller,
     db,
+    json_body,
     json_response,
+    local_now,
     organisation,
     paging,
     query,
@@ -34,3 +40,35 @@ def list_organisation_invoices(slug: str) -> Response:
     with rendering(render_context(org)):
         items = INVOICE.dump(rows, many=True)
     return json_response(ENVELOPE.dump(Page.of(items, total, page)))
+
+
+BODY = InvoiceBody()
+
+
+def _saved(org: Any, invoice: Any) -> Response:
+    with rendering(render_context(org)):
+        return json_response(INVOICE.dump(invoice))
+
+
+@bp.put("")
+def create_invoice(slug: str) -> Response:
+    org = organisation(slug)
+    require_unrestricted("invoices")
+    invoice = save_invoice(db(), org, json_body(BODY), local_now(org), allow_update=False)
+    return _saved(org, invoice)
+
+
+@bp.post("")
+def upsert_invoice(slug: str) -> Response:
+    org = organisation(slug)
+    require_unrestricted("invoices")
+    invoice = save_invoice(db(), org, json_body(BODY), local_now(org), allow_update=True)
+    return _saved(org, invoice)
+
+
+@bp.delete("/<id:invoice_id>")
+def remove_invoice(slug: str, invoice_id: int) -> Response:
+    org = organisation(slug)
+    require_unrestricted("invoices")
+    delete_invoice(db(), org, invoice_id)
+    return json_response({"message": f"Invoice {invoice_id} was deleted."})

@@ -13,7 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import BadRequest, NotFound
-from ..store.models import Contact, Organisation, Project, ProjectStatus, Stage, Task, TimesheetRow
+from ..store.models import (
+    Contact,
+    Invoice,
+    InvoiceContact,
+    Organisation,
+    Project,
+    ProjectStatus,
+    Stage,
+    Task,
+    TimesheetRow,
+)
 
 KIND_TYPE_IDS = {"company": 30, "personnel": 31, "individual": 32}
 
@@ -387,4 +397,147 @@ def delete_in_project(session: Session, project: Project, model: Any, record_id:
             "id", f"Stage {record_id} has time recorded against it; it cannot be deleted."
         )
     session.delete(record)
+    session.flush()
+
+
+GST_RATE = 0.10
+
+
+def save_invoice(
+    session: Session,
+    organisation: Organisation,
+    body: dict[str, Any],
+    now: dt.datetime,
+    *,
+    allow_update: bool,
+) -> Invoice:
+    """Create an invoice, or update the one named by ``id``."""
+    invoice = None
+    if body.get("id") is not None and allow_update:
+        invoice = session.scalar(
+            select(Invoice).where(
+                Invoice.id == body["id"], Invoice.organisation_id == organisation.id
+            )
+        )
+    if invoice is None and not body.get("projectId"):
+        raise BadRequest.for_field("projectId", "The field is required.")
+    if body.get("projectId") is not None:
+        project_of_or_400(session, organisation, body["projectId"])
+    for index, entry in enumerate(body.get("invoiceContacts") or []):
+        _contact_in(session, organisation, entry["contactId"], f"invoiceContacts.{index}.contactId")
+        if entry.get("attentionContactId"):
+            _contact_in(
+                session,
+                organisation,
+                entry["attentionContactId"],
+                f"invoiceContacts.{index}.attentionContactId",
+            )
+
+    if invoice is None:
+        invoice = _new_invoice(session, organisation, body, now)
+        session.add(invoice)
+    _apply_invoice(invoice, body, now)
+    session.flush()
+    if "invoiceContacts" in body:
+        _replace_invoice_contacts(session, invoice, body["invoiceContacts"] or [])
+    return invoice
+
+
+def project_of_or_400(session: Session, organisation: Organisation, project_id: int) -> Project:
+    """Return one of the organisation's projects, or raise 400 naming ``projectId``."""
+    project = session.scalar(
+        select(Project).where(Project.id == project_id, Project.organisation_id == organisation.id)
+    )
+    if project is None:
+        raise BadRequest.for_field("projectId", f"No project {project_id} in this organisation.")
+    return project
+
+
+def _new_invoice(
+    session: Session, organisation: Organisation, body: dict[str, Any], now: dt.datetime
+) -> Invoice:
+    day = now.replace(hour=0, minute=0, second=0)
+    return Invoice(
+        organisation_id=organisation.id,
+        project_id=body["projectId"],
+        status="DRAFT",
+        invoice_number=None,
+        numbering_id=1,
+        prefix="I",
+        number=0,
+        invoice_type="I",
+        total_ex_tax=0.0,
+        total_tax=0.0,
+        total_inc_tax=0.0,
+        date=day,
+        date_from=day - dt.timedelta(days=30),
+        date_to=day - dt.timedelta(days=1),
+        due_date=day + dt.timedelta(days=30),
+        invoice_term_id=3,
+        invoice_term="30 Days",
+        created_date=now,
+        updated_date=now,
+    )
+
+
+def _apply_invoice(invoice: Invoice, body: dict[str, Any], now: dt.datetime) -> None:
+    simple = {
+        "projectId": "project_id",
+        "text": "text",
+        "date": "date",
+        "from_": "date_from",
+        "to": "date_to",
+        "dueDate": "due_date",
+        "invoiceTerm": "invoice_term",
+    }
+    for wire, attribute in simple.items():
+        if wire in body:
+            setattr(invoice, attribute, body[wire])
+    if "status" in body:
+        invoice.status = body["status"].upper()
+    if "totalExTax" in body:
+        invoice.total_ex_tax = round(body["totalExTax"], 2)
+        invoice.total_tax = round(body.get("totalTax", invoice.total_ex_tax * GST_RATE), 2)
+    elif "totalTax" in body:
+        invoice.total_tax = round(body["totalTax"], 2)
+    invoice.total_inc_tax = round(invoice.total_ex_tax + invoice.total_tax, 2)
+    invoice.updated_date = now
+
+
+def _replace_invoice_contacts(
+    session: Session, invoice: Invoice, entries: list[dict[str, Any]]
+) -> None:
+    for old in list(invoice.contacts):
+        session.delete(old)
+    session.flush()
+    project = session.get(Project, invoice.project_id)
+    for position, entry in enumerate(entries):
+        session.add(
+            InvoiceContact(
+                invoice_id=invoice.id,
+                position=position,
+                contact_id=entry["contactId"],
+                attention_contact_id=entry.get("attentionContactId"),
+                address_id=project.address_id if project else 0,
+                address1=project.address1 if project else None,
+                address2=None,
+                town=project.town if project else None,
+                state=project.state if project else None,
+                zip_code=project.zip_code if project else None,
+                country=project.country if project else None,
+                invoice_percent=entry.get("invoicePercent", 100.0),
+            )
+        )
+    session.flush()
+    session.refresh(invoice)
+
+
+def delete_invoice(session: Session, organisation: Organisation, invoice_id: int) -> None:
+    """Delete an invoice and its contacts; raise 404 if missing."""
+    invoice = session.scalar(
+        select(Invoice).where(Invoice.id == invoice_id, Invoice.organisation_id == organisation.id)
+    )
+    if invoice is None:
+        raise NotFound(f"Invoice {invoice_id} was not found.")
+    session.delete(invoice)
     session.flush()

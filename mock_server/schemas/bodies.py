@@ -146,6 +146,31 @@ class TransactionBody(BodySchema):
     units = fields.Float(required=True, validate=validate.Range(min=0, max=24))
 
 
+class InvoiceContactBody(BodySchema):
+    """One entry of ``invoiceContacts`` in a write."""
+
+    contactId = fields.Integer(strict=True, required=True)
+    attentionContactId = fields.Integer(strict=True, allow_none=True)
+    invoicePercent = fields.Float(validate=validate.Range(min=0, max=100))
+
+
+class InvoiceBody(BodySchema):
+    """An invoice in a PUT or POST; ``projectId`` is required when creating."""
+
+    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    projectId = fields.Integer(strict=True)
+    status = fields.String(validate=validate.Regexp(r"^[A-Za-z_]{1,30}$"))
+    text = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    totalExTax = fields.Float(validate=validate.Range(min=-1e9, max=1e9))
+    totalTax = fields.Float(validate=validate.Range(min=-1e9, max=1e9))
+    date = DotNetDate()
+    from_ = DotNetDate(data_key="from")
+    to = DotNetDate()
+    dueDate = DotNetDate()
+    invoiceTerm = _text(50)
+    invoiceContacts = fields.List(fields.Nested(InvoiceContactBody))
+
+
 class ContactBody(BodySchema):
     """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
 
