@@ -147,6 +147,7 @@ def exchange_code(session: Session, settings: Settings, fields: dict[str, str]) 
     code_text = fields.get("code")
     if not code_text:
         raise OAuthError("code is missing.")
+
     code = session.scalar(select(AuthorisationCode).where(AuthorisationCode.code == code_text))
     if code is None or code.application_id != application.id:
         raise OAuthError("The code is unknown or was issued to another application.")
@@ -156,11 +157,13 @@ def exchange_code(session: Session, settings: Settings, fields: dict[str, str]) 
     assert user is not None  # codes are deleted with their user
     if code.expires_at <= utcnow(session, user.default_organisation_id):
         raise OAuthError("The code has expired.")
+
     redirect_uri = fields.get("redirecturi")
     if redirect_uri is None and settings.require_redirect_uri:
         raise OAuthError("RedirectUri is missing.")
     if redirect_uri is not None and redirect_uri.rstrip("/") != code.redirect_uri.rstrip("/"):
         raise OAuthError("RedirectUri does not match the one sent to Authorize.")
+
     # One atomic statement spends the code, so two exchanges racing in two workers cannot both
     # succeed.
     spent = session.execute(

@@ -213,7 +213,7 @@ class TaskSchema(WireSchema):
 
 
 class TransactionSchema(WireSchema):
-    """Hours recorded through the Transactions API, with the timesheet row that holds them."""
+    """Hours recorded through the Transactions API, with the timesheet row that contains them."""
 
     id = fields.Integer()
     timesheetId = fields.Integer(attribute="timesheet_row_id", allow_none=True)

@@ -532,7 +532,7 @@ class ProjectStatus(Base):
 
 
 class TransactionRecord(Base):
-    """Hours written through the Transactions API, and the timesheet row that holds them."""
+    """Hours written through the Transactions API, and the timesheet row that contains them."""
 
     __tablename__ = "transactions"
 

@@ -2,7 +2,7 @@
 
 A snapshot of the default scenario (about 0.5 MB) restores in a few milliseconds, which is what
 makes a reset before every test cheap. Snapshots of a file database live in a folder beside it
-(``synergy-mock.db.snapshots/``), so every worker process uses the same ones; an in-memory
+(``synergy-mock.db.snapshots/``), so every worker process uses the same ones. An in-memory
 database keeps them in memory. Other databases have no snapshots.
 """
 

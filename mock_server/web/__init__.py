@@ -35,7 +35,7 @@ OWN_PARAMETERS = (
     "password",
     "decision",
 )
-# Names the page writes into the redirect itself; an incoming copy is dropped, so a crafted link
+# Names the page writes into the redirect itself. An incoming copy is dropped, so a crafted link
 # cannot slip a second ``code`` or an ``error`` past the client.
 WRITTEN_PARAMETERS = ("code", "error", "error_description")
 MAX_PASSED_PARAMETERS = 50
