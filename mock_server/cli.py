@@ -63,6 +63,17 @@ def _settings_from(options: dict[str, Any]) -> Settings:
     return settings
 
 
+def _require_seeded(store: Store, settings: Settings) -> None:
+    """Exit with a hint when the database has never been seeded."""
+    if read_seed_state(store) is None:
+        _fail(
+            ValueError(
+                f"{settings.database_url} has not been seeded. Run "
+                "'synergy-mock seed' or 'synergy-mock serve' with it first."
+            )
+        )
+
+
 def _fail(error: Exception) -> NoReturn:
     click.echo(f"synergy-mock: {error}", err=True)
     sys.exit(2)
@@ -107,7 +118,7 @@ def with_common_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.group()
 @click.version_option(__version__, prog_name="synergy-mock")
 def main() -> None:
-    """A local emulator of the Total Synergy REST API (api/v2)."""
+    """Serve and manage a local emulator of the Total Synergy REST API (api/v2)."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -284,13 +295,7 @@ def token(email: str | None, years: str, as_json: bool, database: str | None) ->
     settings = _settings_from({"database": database})
     store = Store(settings.database_url)
     try:
-        if read_seed_state(store) is None:
-            _fail(
-                ValueError(
-                    f"{settings.database_url} has not been seeded. Run "
-                    "'synergy-mock seed' or 'synergy-mock serve' with it first."
-                )
-            )
+        _require_seeded(store, settings)
         if email is not None and not email.strip():
             _fail(ValueError("--user needs an e-mail address."))
         email = email or store.read_meta().get("default_email")
@@ -325,13 +330,7 @@ def apps(as_json: bool, database: str | None) -> None:
     settings = _settings_from({"database": database})
     store = Store(settings.database_url)
     try:
-        if read_seed_state(store) is None:
-            _fail(
-                ValueError(
-                    f"{settings.database_url} has not been seeded. Run "
-                    "'synergy-mock seed' or 'synergy-mock serve' with it first."
-                )
-            )
+        _require_seeded(store, settings)
         found = list_applications(store)
     finally:
         store.dispose()

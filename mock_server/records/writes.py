@@ -52,6 +52,30 @@ def _contact_in(
     return contact_id
 
 
+def _target(
+    session: Session,
+    model: Any,
+    scope: Any,
+    body: dict[str, Any],
+    *,
+    allow_update: bool,
+    path_id: int | None,
+    not_found: str,
+) -> Any:
+    """Return the record a write names, or ``None`` to create one.
+
+    ``scope`` limits the lookup (to an organisation or a project). An id in the path must exist,
+    so a missing one is 404; an ``id`` in the body that matches nothing means "create".
+    """
+    requested_id = path_id or body.get("id")
+    record = None
+    if requested_id is not None and allow_update:
+        record = session.scalar(select(model).where(model.id == requested_id, scope))
+    if path_id is not None and record is None:
+        raise NotFound(not_found)
+    return record
+
+
 def save_project(
     session: Session,
     organisation: Organisation,
@@ -62,16 +86,15 @@ def save_project(
     path_id: int | None = None,
 ) -> tuple[Project, bool]:
     """Create a project, or update the one named by ``id``; return it and whether it is new."""
-    requested_id = path_id or body.get("id")
-    project = None
-    if requested_id is not None and allow_update:
-        project = session.scalar(
-            select(Project).where(
-                Project.id == requested_id, Project.organisation_id == organisation.id
-            )
-        )
-    if path_id is not None and project is None:
-        raise NotFound(f"Project {path_id} was not found.")
+    project: Project | None = _target(
+        session,
+        Project,
+        Project.organisation_id == organisation.id,
+        body,
+        allow_update=allow_update,
+        path_id=path_id,
+        not_found=f"Project {path_id} was not found.",
+    )
     creating = project is None
     number = body.get("number") or body.get("projectNumber")
     if creating:
@@ -183,12 +206,7 @@ def _project_values(
 
 def delete_project(session: Session, organisation: Organisation, project_id: int) -> None:
     """Delete a project with its stages, tasks, invoices and time; raise 404 if missing."""
-    project = session.scalar(
-        select(Project).where(Project.id == project_id, Project.organisation_id == organisation.id)
-    )
-    if project is None:
-        raise NotFound(f"Project {project_id} was not found.")
-    session.delete(project)
+    session.delete(project_of(session, organisation, project_id))
     session.flush()
 
 
@@ -202,16 +220,15 @@ def save_contact(
     path_id: int | None = None,
 ) -> tuple[Contact, bool]:
     """Create a contact, or update the one named by ``id``; return it and whether it is new."""
-    requested_id = path_id or body.get("id")
-    contact = None
-    if requested_id is not None and allow_update:
-        contact = session.scalar(
-            select(Contact).where(
-                Contact.id == requested_id, Contact.organisation_id == organisation.id
-            )
-        )
-    if path_id is not None and contact is None:
-        raise NotFound(f"Contact {path_id} was not found.")
+    contact: Contact | None = _target(
+        session,
+        Contact,
+        Contact.organisation_id == organisation.id,
+        body,
+        allow_update=allow_update,
+        path_id=path_id,
+        not_found=f"Contact {path_id} was not found.",
+    )
     if contact is not None and contact.kind == "staff":
         raise BadRequest.for_field(
             "id",
@@ -314,14 +331,15 @@ def save_stage(
     path_id: int | None = None,
 ) -> Stage:
     """Create a stage of ``project``, or update the one named by ``id``."""
-    requested_id = path_id or body.get("id")
-    stage = None
-    if requested_id is not None and allow_update:
-        stage = session.scalar(
-            select(Stage).where(Stage.id == requested_id, Stage.project_id == project.id)
-        )
-    if path_id is not None and stage is None:
-        raise NotFound(f"Stage {path_id} of project {project.id} was not found.")
+    stage: Stage | None = _target(
+        session,
+        Stage,
+        Stage.project_id == project.id,
+        body,
+        allow_update=allow_update,
+        path_id=path_id,
+        not_found=f"Stage {path_id} of project {project.id} was not found.",
+    )
     if stage is None:
         if not body.get("name"):
             raise BadRequest.for_field("name", "The field is required.")
@@ -351,14 +369,15 @@ def save_task(
     path_id: int | None = None,
 ) -> Task:
     """Create a task in a stage of ``project``, or update the one named by ``id``."""
-    requested_id = path_id or body.get("id")
-    task = None
-    if requested_id is not None and allow_update:
-        task = session.scalar(
-            select(Task).where(Task.id == requested_id, Task.project_id == project.id)
-        )
-    if path_id is not None and task is None:
-        raise NotFound(f"Task {path_id} of project {project.id} was not found.")
+    task: Task | None = _target(
+        session,
+        Task,
+        Task.project_id == project.id,
+        body,
+        allow_update=allow_update,
+        path_id=path_id,
+        not_found=f"Task {path_id} of project {project.id} was not found.",
+    )
     if (
         "stageId" in body
         and session.scalar(
@@ -412,13 +431,15 @@ def save_invoice(
     allow_update: bool,
 ) -> Invoice:
     """Create an invoice, or update the one named by ``id``."""
-    invoice = None
-    if body.get("id") is not None and allow_update:
-        invoice = session.scalar(
-            select(Invoice).where(
-                Invoice.id == body["id"], Invoice.organisation_id == organisation.id
-            )
-        )
+    invoice: Invoice | None = _target(
+        session,
+        Invoice,
+        Invoice.organisation_id == organisation.id,
+        body,
+        allow_update=allow_update,
+        path_id=None,
+        not_found="",
+    )
     if invoice is None and not body.get("projectId"):
         raise BadRequest.for_field("projectId", "The field is required.")
     if body.get("projectId") is not None:
@@ -445,12 +466,12 @@ def save_invoice(
 
 def project_of_or_400(session: Session, organisation: Organisation, project_id: int) -> Project:
     """Return one of the organisation's projects, or raise 400 naming ``projectId``."""
-    project = session.scalar(
-        select(Project).where(Project.id == project_id, Project.organisation_id == organisation.id)
-    )
-    if project is None:
-        raise BadRequest.for_field("projectId", f"No project {project_id} in this organisation.")
-    return project
+    try:
+        return project_of(session, organisation, project_id)
+    except NotFound:
+        raise BadRequest.for_field(
+            "projectId", f"No project {project_id} in this organisation."
+        ) from None
 
 
 def _new_invoice(

@@ -225,12 +225,12 @@ class PagingSchema(QuerySchema):
 
     @post_load
     def to_page(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        given = next(
+        sent_number = next(
             (data[k] for k in ("pagenumber", "page", "currentpage") if data.get(k) is not None),
             self.base,
         )
         # With 1-based paging, page 0 is read as page 1: clients disagree on where paging starts.
-        number = max(given + 1 - self.base, 1)
+        number = max(sent_number + 1 - self.base, 1)
         size = min(data.get("pagesize") or self.default_size, self.max_size)
         return {"page": PageRequest(number=number, size=size, base=self.base)}
 

@@ -364,11 +364,11 @@ def test_zero_based_paging_setting(make_app: Any, keys: dict[str, str], path: st
     api = Api(make_app(page_base=0).test_client(), keys[ADMIN])
     first = api.get(path, query_string={"pageSize": 1}).get_json()
     zero = api.get(path, query_string={"pageSize": 1, "page": 0}).get_json()
-    one = api.get(path, query_string={"pageSize": 1, "page": 1}).get_json()
+    second_page = api.get(path, query_string={"pageSize": 1, "page": 1}).get_json()
     assert first["currentPage"] == 0
     assert zero["currentPage"] == 0
-    assert one["currentPage"] == 1
+    assert second_page["currentPage"] == 1
     assert identities(zero) == identities(first)
     if first["totalItems"] >= 2:
-        assert identities(one) != identities(zero)
-        assert one["hasNext"] is (first["totalItems"] > 2)
+        assert identities(second_page) != identities(zero)
+        assert second_page["hasNext"] is (first["totalItems"] > 2)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mock_server import create_app
-
-from ..conftest import ADMIN, RESTRICTED, fixture_keys, seed_file
 from .routes import C100_ID, CONTOSO_ID, ROUTES
 
 INVOICES = ROUTES["invoices"]
@@ -20,15 +16,6 @@ NEW = {
     "date": "2025-03-07T00:00:00",
     "invoiceContacts": [{"contactId": CONTOSO_ID}],
 }
-
-
-@pytest.fixture
-def writer(tmp_path: Path) -> Any:
-    url = seed_file(tmp_path / "inv.db", "small")
-    keys = fixture_keys(url)
-    app = create_app({"database_url": url})
-    yield app.test_client(), {"access-token": keys[ADMIN]}, {"access-token": keys[RESTRICTED]}
-    app.extensions["synergy_mock"].store.dispose()
 
 
 def _ids(client: Any, headers: dict[str, str], **params: Any) -> list[int]:

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mock_server import create_app
-
-from ..conftest import ADMIN, RESTRICTED, fixture_keys, seed_file
 from .routes import C100_ID, ROUTES
 
 PROJECT = f"{ROUTES['projects']}/{C100_ID}"
-
-
-@pytest.fixture
-def writer(tmp_path: Path) -> Any:
-    url = seed_file(tmp_path / "work.db", "small")
-    keys = fixture_keys(url)
-    app = create_app({"database_url": url})
-    yield app.test_client(), {"access-token": keys[ADMIN]}, {"access-token": keys[RESTRICTED]}
-    app.extensions["synergy_mock"].store.dispose()
 
 
 def test_lists_are_envelopes_of_the_project(writer: Any) -> None:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mock_server import create_app
-
-from ..conftest import ADMIN, RESTRICTED, fixture_keys, seed_file
 from .routes import ADMIN_STAFF_ID, ORG
 
 TRANSACTIONS = f"{ORG}/Transactions"
 WEEK = f"{ORG}/Timesheet/Week"
-
-
-@pytest.fixture
-def writer(tmp_path: Path) -> Any:
-    url = seed_file(tmp_path / "tx.db", "small")
-    keys = fixture_keys(url)
-    app = create_app({"database_url": url})
-    yield app.test_client(), {"access-token": keys[ADMIN]}, {"access-token": keys[RESTRICTED]}
-    app.extensions["synergy_mock"].store.dispose()
 
 
 def _work(client: Any, headers: dict[str, str]) -> dict[str, int]:

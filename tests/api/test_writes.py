@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server import create_app
-
-from ..conftest import ADMIN, RESTRICTED, fixture_keys, seed_file
 from .routes import ADMIN_STAFF_ID, CONTOSO_ID, ROUTES
 
 PROJECTS = ROUTES["projects"]
@@ -29,17 +25,6 @@ NEW_CONTACT = {
     "email": "hello@acme.example",
     "phones": {"mobile": "0400 000 000"},
 }
-
-
-@pytest.fixture
-def writer(tmp_path: Path) -> Any:
-    """A fresh small-scenario database per test, with the admin's and the restricted user's keys."""
-    url = seed_file(tmp_path / "writes.db", "small")
-    keys = fixture_keys(url)
-    app = create_app({"database_url": url})
-    client = app.test_client()
-    yield client, {"access-token": keys[ADMIN]}, {"access-token": keys[RESTRICTED]}
-    app.extensions["synergy_mock"].store.dispose()
 
 
 def _all_numbers(client: FlaskClient, headers: dict[str, str], **params: Any) -> list[str]:
