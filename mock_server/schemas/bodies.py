@@ -200,6 +200,10 @@ def load_body(schema: Schema, data: Any) -> dict[str, Any]:
     return loaded
 
 
+MARSHMALLOW_REQUIRED = "Missing data for required field."
+REQUIRED = "The field is required."
+
+
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     state: dict[str, list[str]] = {}
     if isinstance(messages, dict):
@@ -208,7 +212,7 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
             if isinstance(value, dict):
                 state.update(_flatten(value, name))
             else:
-                state[name] = (
-                    [str(item) for item in value] if isinstance(value, list) else [str(value)]
-                )
+                problems = value if isinstance(value, list) else [value]
+                # The same wording as the checks made after loading.
+                state[name] = [REQUIRED if p == MARSHMALLOW_REQUIRED else str(p) for p in problems]
     return state

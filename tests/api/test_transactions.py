@@ -103,3 +103,11 @@ def test_restricted_user_cannot_record_time(writer: Any) -> None:
         "units": 1,
     }
     assert client.post(TRANSACTIONS, json=body, headers=restricted).status_code == 401
+
+
+def test_missing_fields_are_named(writer: Any) -> None:
+    client, admin, _ = writer
+    response = client.post(TRANSACTIONS, json={"staffId": ADMIN_STAFF_ID}, headers=admin)
+    state = response.get_json()["modelState"]
+    assert sorted(state) == ["fromDateAsInt", "projectId", "stageId", "units"]
+    assert state["units"] == ["The field is required."]
