@@ -30,6 +30,25 @@ class BadRequest(ApiError):
         return cls({name: [problem]})
 
 
+class Problems:
+    """The problems found in a request body, collected so that one 400 names every bad field."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, list[str]] = {}
+
+    def add(self, name: str, problem: str) -> None:
+        """Record ``problem`` against the field ``name``."""
+        self.state.setdefault(name, []).append(problem)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.state
+
+    def raise_any(self) -> None:
+        """Raise :class:`BadRequest` with everything recorded, if anything was."""
+        if self.state:
+            raise BadRequest(self.state)
+
+
 class Unauthorized(ApiError):
     """A missing or unusable key, or an action beyond the caller's access.
 

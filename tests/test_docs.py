@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
+from mock_server import create_app
 from mock_server.config import Settings
 
 from .conftest import fixture_keys, seed_file
@@ -55,3 +59,29 @@ def test_fidelity_names_every_response_setting() -> None:
         "anchor",
     ):
         assert f"`{name}" in fidelity, name
+
+
+def _readme_writes() -> list[tuple[str, str, dict[str, Any]]]:
+    """Return the method, path and body of each curl command under "Writing records"."""
+    section = README.split("## Writing records", 1)[1].split("\n## ", 1)[0]
+    script = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = []
+    for command in script.replace("\\\n", " ").splitlines():
+        if not command.startswith("curl"):
+            continue
+        words = shlex.split(command.split("  #", 1)[0])
+        url = next(w for w in words if w.startswith("$BASE"))
+        body = json.loads(words[words.index("-d") + 1])
+        commands.append((words[words.index("-X") + 1], url.replace("$BASE", "/api/v2"), body))
+    return commands
+
+
+def test_readme_write_examples_succeed(tmp_path: Path) -> None:
+    url = seed_file(tmp_path / "d.db", "default")
+    key = fixture_keys(url)["alex.admin@fabrikam.example"]
+    client = create_app({"database_url": url}).test_client()
+    examples = _readme_writes()
+    assert {method for method, _, _ in examples} == {"PUT", "POST"}
+    for method, path, body in examples:
+        response = client.open(path, method=method, json=body, headers={"access-token": key})
+        assert response.status_code == 200, (path, response.get_json())

@@ -59,10 +59,13 @@ def create_invoice(slug: str) -> Response:
 
 
 @bp.post("")
-def upsert_invoice(slug: str) -> Response:
+@bp.post("/<id:invoice_id>")
+def upsert_invoice(slug: str, invoice_id: int | None = None) -> Response:
     org = organisation(slug)
     require_unrestricted("invoices")
-    invoice = save_invoice(db(), org, json_body(BODY), local_now(org), allow_update=True)
+    invoice = save_invoice(
+        db(), org, json_body(BODY), local_now(org), allow_update=True, path_id=invoice_id
+    )
     return _saved(org, invoice)
 
 

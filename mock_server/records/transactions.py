@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import BadRequest
+from ..errors import Problems
 from ..schemas.query import PageRequest
 from ..store.models import (
     Contact,
@@ -21,15 +21,14 @@ from ..store.models import (
     TransactionRecord,
 )
 from . import fetch_page
-from .timesheets import monday_of
+from .timesheets import DAYS, monday_of, new_row
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_DAYS = 31
-# A row created through a transaction starts as a draft, like this week's rows in the seed.
-DRAFT_STATUS = (10, "Draft")
 
 
 def _check(session: Session, organisation: Organisation, body: dict[str, Any]) -> None:
+    """Raise one 400 naming every member that does not fit the organisation or the dates."""
+    problems = Problems()
     staff = session.scalar(
         select(Contact.id).where(
             Contact.id == body["staffId"],
@@ -38,30 +37,29 @@ def _check(session: Session, organisation: Organisation, body: dict[str, Any]) -
         )
     )
     if staff is None:
-        raise BadRequest.for_field(
-            "staffId", f"No staff member {body['staffId']} in this organisation."
+        problems.add("staffId", f"No staff member {body['staffId']} in this organisation.")
+    project = session.scalar(
+        select(Project.id).where(
+            Project.id == body["projectId"], Project.organisation_id == organisation.id
         )
-    if (
-        session.scalar(
-            select(Project.id).where(
-                Project.id == body["projectId"], Project.organisation_id == organisation.id
-            )
-        )
-        is None
-    ):
-        raise BadRequest.for_field(
-            "projectId", f"No project {body['projectId']} in this organisation."
-        )
+    )
     stage = session.get(Stage, body["stageId"])
-    if stage is None or stage.project_id != body["projectId"]:
-        raise BadRequest.for_field(
-            "stageId", f"No stage {body['stageId']} in project {body['projectId']}."
-        )
     task_id = body.get("taskId")
-    if task_id:
-        task = session.get(Task, task_id)
-        if task is None or task.stage_id != body["stageId"]:
-            raise BadRequest.for_field("taskId", f"No task {task_id} in stage {body['stageId']}.")
+    task = session.get(Task, task_id) if task_id else None
+    if project is None:
+        problems.add("projectId", f"No project {body['projectId']} in this organisation.")
+    elif stage is None or stage.project_id != body["projectId"]:
+        problems.add("stageId", f"No stage {body['stageId']} in project {body['projectId']}.")
+    elif task_id and (task is None or task.stage_id != body["stageId"]):
+        problems.add("taskId", f"No task {task_id} in stage {body['stageId']}.")
+
+    first = body["fromDateAsInt"]
+    last = body.get("toDateAsInt") or first
+    if last < first:
+        problems.add("toDateAsInt", "toDateAsInt must not be before fromDateAsInt.")
+    elif (last - first).days >= MAX_DAYS:
+        problems.add("toDateAsInt", f"A transaction spans at most {MAX_DAYS} days.")
+    problems.raise_any()
 
 
 def record_transaction(
@@ -71,10 +69,6 @@ def record_transaction(
     _check(session, organisation, body)
     first = body["fromDateAsInt"]
     last = body.get("toDateAsInt") or first
-    if last < first:
-        raise BadRequest.for_field("toDateAsInt", "toDateAsInt must not be before fromDateAsInt.")
-    if (last - first).days >= MAX_DAYS:
-        raise BadRequest.for_field("toDateAsInt", f"A transaction spans at most {MAX_DAYS} days.")
 
     task_id = body.get("taskId") or None
     row = None
@@ -121,36 +115,15 @@ def _row_for(
         )
     )
     if row is None:
-        staff = session.get(Contact, body["staffId"])
-        rate_id = staff.staff.rate_id if staff is not None and staff.staff else None
-        row = TimesheetRow(
-            organisation_id=organisation.id,
-            staff_id=body["staffId"],
-            week_start=monday,
-            group_id=str(
-                uuid.uuid5(
-                    uuid.NAMESPACE_URL,
-                    f"{body['staffId']}/{monday}/{body['projectId']}/{body['stageId']}/{task_id}",
-                )
-            ),
-            project_id=body["projectId"],
-            stage_id=body["stageId"],
-            task_id=task_id,
-            rate_id=rate_id,
-            overtime_id=1,
-            overtime="Standard",
-            note="",
-            mon=0,
-            tue=0,
-            wed=0,
-            thu=0,
-            fri=0,
-            sat=0,
-            sun=0,
-            locked=False,
-            status_id=DRAFT_STATUS[0],
-            status=DRAFT_STATUS[1],
+        group_id = uuid.uuid5(
+            uuid.NAMESPACE_URL,
+            f"{body['staffId']}/{monday}/{body['projectId']}/{body['stageId']}/{task_id}",
         )
+        row = new_row(session, organisation, body["staffId"], str(group_id))
+        row.week_start = monday
+        row.project_id = body["projectId"]
+        row.stage_id = body["stageId"]
+        row.task_id = task_id
         session.add(row)
         session.flush()
     return row

@@ -1,7 +1,8 @@
 """Writes: PUT creates, POST creates or updates by ``id``, DELETE removes.
 
 The verbs follow the vendor's guide. Every check runs before anything is written, and the
-request's session commits only when the view succeeds, so a rejected write stores nothing.
+request's session commits only when the view succeeds, so a rejected write stores nothing. Checks
+against stored data collect their findings in :class:`Problems`, so one 400 names every bad field.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, NotFound, Problems
 from ..store.models import (
     Contact,
     Invoice,
@@ -39,8 +40,14 @@ def _statuses(session: Session, organisation: Organisation) -> dict[str, tuple[s
 
 
 def _contact_in(
-    session: Session, organisation: Organisation, contact_id: int, field: str, staff: bool = False
+    session: Session,
+    organisation: Organisation,
+    contact_id: int,
+    field: str,
+    problems: Problems,
+    staff: bool = False,
 ) -> int:
+    """Return ``contact_id``; record a problem under ``field`` if it is not in the organisation."""
     statement = select(Contact.id).where(
         Contact.id == contact_id, Contact.organisation_id == organisation.id
     )
@@ -48,7 +55,7 @@ def _contact_in(
         statement = statement.where(Contact.kind == "staff")
     if session.scalar(statement) is None:
         kind = "staff member" if staff else "contact"
-        raise BadRequest.for_field(field, f"No {kind} {contact_id} in this organisation.")
+        problems.add(field, f"No {kind} {contact_id} in this organisation.")
     return contact_id
 
 
@@ -97,14 +104,11 @@ def save_project(
     )
     creating = project is None
     number = body.get("number") or body.get("projectNumber")
+    problems = Problems()
     if creating:
-        missing = {
-            f: ["The field is required."]
-            for f in ("number", "name")
-            if not (number if f == "number" else body.get(f))
-        }
-        if missing:
-            raise BadRequest(missing)
+        for name, value in (("number", number), ("name", body.get("name"))):
+            if not value:
+                problems.add(name, "The field is required.")
     if number is not None:
         clash = session.scalar(
             select(Project.id).where(
@@ -114,10 +118,9 @@ def save_project(
             )
         )
         if clash is not None:
-            raise BadRequest.for_field(
-                "number", f"Project number '{number}' is already used by project {clash}."
-            )
-    values = _project_values(session, organisation, body, number)
+            problems.add("number", f"Project number '{number}' is already used by project {clash}.")
+    values = _project_values(session, organisation, body, number, problems)
+    problems.raise_any()
 
     if creating:
         project = Project(
@@ -146,7 +149,11 @@ def _new_project_defaults(session: Session, organisation: Organisation) -> dict[
 
 
 def _project_values(
-    session: Session, organisation: Organisation, body: dict[str, Any], number: str | None
+    session: Session,
+    organisation: Organisation,
+    body: dict[str, Any],
+    number: str | None,
+    problems: Problems,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if number is not None:
@@ -171,20 +178,21 @@ def _project_values(
         found = statuses.get(status.lower())
         if found is None:
             known = ", ".join(s[0] for s in statuses.values())
-            raise BadRequest.for_field(
+            problems.add(
                 "statusName",
                 f"Unknown status '{status}'; this organisation's statuses are {known}.",
             )
-        values["status_name"], values["status_type_id"], values["is_active"] = found
+        else:
+            values["status_name"], values["status_type_id"], values["is_active"] = found
     if body.get("primaryContactId") is not None:
         values["primary_contact_id"] = _contact_in(
-            session, organisation, body["primaryContactId"], "primaryContactId"
+            session, organisation, body["primaryContactId"], "primaryContactId", problems
         )
     elif "primaryContactId" in body:
         values["primary_contact_id"] = None
     if body.get("managerId") is not None:
         values["manager_id"] = _contact_in(
-            session, organisation, body["managerId"], "managerId", staff=True
+            session, organisation, body["managerId"], "managerId", problems, staff=True
         )
     elif "managerId" in body:
         values["manager_id"] = None
@@ -229,8 +237,9 @@ def save_contact(
         path_id=path_id,
         not_found=f"Contact {path_id} was not found.",
     )
+    problems = Problems()
     if contact is not None and contact.kind == "staff":
-        raise BadRequest.for_field(
+        problems.add(
             "id",
             f"Contact {contact.id} is a staff member; staff cannot be changed through Contacts.",
         )
@@ -242,9 +251,10 @@ def save_contact(
         part for part in (body.get("firstName"), body.get("lastName")) if part
     )
     if creating and not name:
-        raise BadRequest.for_field("name", "The field is required (or firstName and lastName).")
+        problems.add("name", "The field is required (or firstName and lastName).")
     if body.get("companyId") is not None:
-        _contact_in(session, organisation, body["companyId"], "companyId")
+        _contact_in(session, organisation, body["companyId"], "companyId", problems)
+    problems.raise_any()
 
     if creating:
         contact = Contact(
@@ -378,6 +388,7 @@ def save_task(
         path_id=path_id,
         not_found=f"Task {path_id} of project {project.id} was not found.",
     )
+    problems = Problems()
     if (
         "stageId" in body
         and session.scalar(
@@ -385,13 +396,13 @@ def save_task(
         )
         is None
     ):
-        raise BadRequest.for_field(
-            "stageId", f"No stage {body['stageId']} in project {project.id}."
-        )
+        problems.add("stageId", f"No stage {body['stageId']} in project {project.id}.")
     if task is None:
-        missing = {f: ["The field is required."] for f in ("name", "stageId") if not body.get(f)}
-        if missing:
-            raise BadRequest(missing)
+        for name in ("name", "stageId"):
+            if not body.get(name) and name not in problems:
+                problems.add(name, "The field is required.")
+    problems.raise_any()
+    if task is None:
         task = Task(project_id=project.id, stage_id=body["stageId"], name=body["name"])
         session.add(task)
     if "name" in body:
@@ -429,6 +440,7 @@ def save_invoice(
     now: dt.datetime,
     *,
     allow_update: bool,
+    path_id: int | None = None,
 ) -> Invoice:
     """Create an invoice, or update the one named by ``id``."""
     invoice: Invoice | None = _target(
@@ -437,22 +449,30 @@ def save_invoice(
         Invoice.organisation_id == organisation.id,
         body,
         allow_update=allow_update,
-        path_id=None,
-        not_found="",
+        path_id=path_id,
+        not_found=f"Invoice {path_id} was not found.",
     )
+    problems = Problems()
     if invoice is None and not body.get("projectId"):
-        raise BadRequest.for_field("projectId", "The field is required.")
-    if body.get("projectId") is not None:
-        project_of_or_400(session, organisation, body["projectId"])
+        problems.add("projectId", "The field is required.")
+    if body.get("projectId") is not None and not session.scalar(
+        select(Project.id).where(
+            Project.id == body["projectId"], Project.organisation_id == organisation.id
+        )
+    ):
+        problems.add("projectId", f"No project {body['projectId']} in this organisation.")
     for index, entry in enumerate(body.get("invoiceContacts") or []):
-        _contact_in(session, organisation, entry["contactId"], f"invoiceContacts.{index}.contactId")
+        prefix = f"invoiceContacts.{index}"
+        _contact_in(session, organisation, entry["contactId"], f"{prefix}.contactId", problems)
         if entry.get("attentionContactId"):
             _contact_in(
                 session,
                 organisation,
                 entry["attentionContactId"],
-                f"invoiceContacts.{index}.attentionContactId",
+                f"{prefix}.attentionContactId",
+                problems,
             )
+    problems.raise_any()
 
     if invoice is None:
         invoice = _new_invoice(session, organisation, body, now)
@@ -462,16 +482,6 @@ def save_invoice(
     if "invoiceContacts" in body:
         _replace_invoice_contacts(session, invoice, body["invoiceContacts"] or [])
     return invoice
-
-
-def project_of_or_400(session: Session, organisation: Organisation, project_id: int) -> Project:
-    """Return one of the organisation's projects, or raise 400 naming ``projectId``."""
-    try:
-        return project_of(session, organisation, project_id)
-    except NotFound:
-        raise BadRequest.for_field(
-            "projectId", f"No project {project_id} in this organisation."
-        ) from None
 
 
 def _new_invoice(

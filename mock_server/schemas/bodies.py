@@ -146,6 +146,33 @@ class TransactionBody(BodySchema):
     units = fields.Float(required=True, validate=validate.Range(min=0, max=24))
 
 
+def _hours() -> fields.Float:
+    return fields.Float(validate=validate.Range(min=0, max=24))
+
+
+class TimesheetRowBody(BodySchema):
+    """A row of a staff member's week in a PUT or POST on ``Timesheet/Week``.
+
+    ``dateAsInt``, ``projectId`` and ``stageId`` are required when creating; ``staffId`` defaults
+    to the caller's own staff record.
+    """
+
+    groupId = fields.UUID()
+    staffId = fields.Integer(strict=True)
+    dateAsInt = DateAsInt()
+    projectId = fields.Integer(strict=True)
+    stageId = fields.Integer(strict=True)
+    taskId = fields.Integer(strict=True, allow_none=True)
+    note = _text(500, allow_none=True)
+    mon = _hours()
+    tue = _hours()
+    wed = _hours()
+    thu = _hours()
+    fri = _hours()
+    sat = _hours()
+    sun = _hours()
+
+
 class InvoiceContactBody(BodySchema):
     """One entry of ``invoiceContacts`` in a write."""
 

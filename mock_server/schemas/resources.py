@@ -627,6 +627,7 @@ CONTACT = ContactSchema()
 STAFF = StaffSchema()
 INVOICE = InvoiceSchema()
 TIMESHEET_WEEK = TimesheetWeekSchema()
+TIMESHEET_ROW = TimesheetRowSchema()
 TIMER = TimerSchema()
 ENVELOPE = EnvelopeSchema()
 CONTACT_ENVELOPE = ContactEnvelopeSchema()
@@ -640,6 +641,7 @@ __all__ = [
     "PROJECT",
     "STAFF",
     "TIMER",
+    "TIMESHEET_ROW",
     "TIMESHEET_WEEK",
     "Invoice",
     "Organisation",

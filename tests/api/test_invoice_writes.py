@@ -44,6 +44,8 @@ def test_invoice_round_trip(writer: Any) -> None:
     )
     assert updated.get_json()["status"] == "CANCELLED"
     assert updated.get_json()["totalIncTax"] == 50
+    by_path = client.post(f"{INVOICES}/{invoice['id']}", json={"text": "Revised"}, headers=admin)
+    assert (by_path.get_json()["id"], by_path.get_json()["text"]) == (invoice["id"], "Revised")
 
     assert client.delete(f"{INVOICES}/{invoice['id']}", headers=admin).status_code == 200
     assert invoice["id"] not in _ids(client, admin)

@@ -133,6 +133,12 @@ def test_contact_round_trip(writer: Any) -> None:
         ("PUT", PROJECTS, {**NEW_PROJECT, "primaryContactId": 999999}, ["primaryContactId"]),
         ("PUT", PROJECTS, {**NEW_PROJECT, "managerId": CONTOSO_ID}, ["managerId"]),
         ("PUT", PROJECTS, {**NEW_PROJECT, "number": "C 100"}, ["number"]),
+        (
+            "PUT",
+            PROJECTS,
+            {**NEW_PROJECT, "number": "C 100", "statusName": "Sleeping", "managerId": CONTOSO_ID},
+            ["number", "statusName", "managerId"],
+        ),
         ("PUT", PROJECTS, {**NEW_PROJECT, "address": {"latitude": 200}}, ["address.latitude"]),
         ("PUT", PROJECTS, ["not", "an", "object"], ["body"]),
         ("PUT", CONTACTS, {"kind": "company"}, ["name"]),
