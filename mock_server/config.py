@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ENV_PREFIX = "SYNERGY_MOCK_"
 
@@ -75,6 +76,10 @@ class Settings:
     journal_max_rows: int = 10_000
     journal_body_limit: int = 2048
     control_token: str | None = field(default=None, repr=False)
+    threads: int = 4
+    quota_enabled: bool = True
+    quota_status: int = 429
+    quota_timezone: str = "Australia/Sydney"
 
     def scenario_search_path(self) -> list[Path]:
         """Return the folders searched for scenario files, configured ones first."""
@@ -90,6 +95,7 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "forbidden_status": (401, 403),
     "page_base": (0, 1),
     "oauth_error_status": (400, 401),
+    "quota_status": (429, 403),
 }
 
 
@@ -118,6 +124,14 @@ def _coerce(name: str, kind: str, raw: Any) -> Any:
         except (TypeError, ValueError):
             raise SettingsError(f"Setting {name} must be a whole number, not {raw!r}.") from None
     return str(raw)
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
 
 
 def load_settings(
@@ -152,6 +166,13 @@ def load_settings(
         raise SettingsError(f"Setting port must be from 0 to 65535, not {settings.port}.")
     if not 1 <= settings.workers <= 64:
         raise SettingsError(f"Setting workers must be from 1 to 64, not {settings.workers}.")
+    if not 1 <= settings.threads <= 64:
+        raise SettingsError(f"Setting threads must be from 1 to 64, not {settings.threads}.")
+    if not _is_zone(settings.quota_timezone):
+        raise SettingsError(
+            f"Setting quota_timezone must be an IANA time zone such as Australia/Sydney, "
+            f"not {settings.quota_timezone!r}."
+        )
     if settings.seed is not None and settings.seed < 0:
         raise SettingsError(f"Setting seed must be 0 or more, not {settings.seed}.")
     if not settings.secret_key:

@@ -69,6 +69,16 @@ class NotFound(ApiError):
     status = 404
 
 
+class QuotaExceeded(ApiError):
+    """A call over the organisation's daily quota. ``retry_after`` is seconds until it resets."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int, *, status: int | None = None) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
 class NotImplementedOperation(ApiError):
     """An operation of the real API that the emulator deliberately does not perform."""
 

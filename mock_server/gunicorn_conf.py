@@ -15,7 +15,9 @@ _settings = load_settings()
 
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers
-worker_class = "sync"
+# Threads let a call slowed by a latency fault wait without holding up other calls.
+worker_class = "gthread"
+threads = _settings.threads
 timeout = 30
 graceful_timeout = 5
 # gunicorn 25 and later open a control socket under $XDG_RUNTIME_DIR or $HOME by default. Two

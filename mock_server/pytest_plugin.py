@@ -160,6 +160,105 @@ class Journal:
         )
 
 
+class Quota:
+    """The daily quota of one test's organisation."""
+
+    def __init__(self, control: ControlClient, organisation: str) -> None:
+        self._control = control
+        self._organisation = organisation
+
+    def usage(self) -> dict[str, Any]:
+        """Return limits, calls used and remaining today, and when the quota resets."""
+        reply: dict[str, Any] = self._control.call("GET", f"/quota/{self._organisation}")
+        return reply
+
+    def set_remaining(
+        self, calls: int | None = None, *, transactions: int | None = None
+    ) -> dict[str, Any]:
+        """Leave ``calls`` calls (and ``transactions`` Transactions calls) for today."""
+        changes = {"remaining": calls, "transactions_remaining": transactions}
+        return self._post({k: v for k, v in changes.items() if v is not None})
+
+    def exhaust(self, *, transactions: bool = False) -> dict[str, Any]:
+        """Use up today's calls (or only the Transactions calls), so the next call gets 429."""
+        return self._post({"exhaust": "transactions" if transactions else True})
+
+    def reset(self) -> dict[str, Any]:
+        """Give the organisation a full quota again."""
+        return self._post({"reset": True})
+
+    def set_tier(self, tier: str) -> dict[str, Any]:
+        """Switch to ``standard`` (300 calls, 50 Transactions) or ``premium`` limits."""
+        return self._post({"tier": tier})
+
+    def set_limits(
+        self, calls: int | None = None, *, transactions: int | None = None
+    ) -> dict[str, Any]:
+        """Set the daily limits to any numbers."""
+        changes = {"calls_limit": calls, "transactions_limit": transactions}
+        return self._post({k: v for k, v in changes.items() if v is not None})
+
+    def disable(self) -> dict[str, Any]:
+        """Stop refusing calls for this organisation (they are still counted)."""
+        return self._post({"enabled": False})
+
+    def enable(self) -> dict[str, Any]:
+        """Refuse calls over the limits again."""
+        return self._post({"enabled": True})
+
+    def _post(self, changes: dict[str, Any]) -> dict[str, Any]:
+        reply: dict[str, Any] = self._control.call("POST", f"/quota/{self._organisation}", changes)
+        return reply
+
+
+class Faults:
+    """Fault rules for one test's organisation: make chosen calls fail on purpose."""
+
+    def __init__(self, control: ControlClient, organisation: str) -> None:
+        self._control = control
+        self._organisation = organisation
+
+    def add(
+        self,
+        path: str,
+        *,
+        method: str | None = None,
+        status: int | None = None,
+        times: int | None = None,
+        any_organisation: bool = False,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """Add a rule and return it with its ``id``.
+
+        ``path`` matches as in the journal (``*/Projects`` or the whole path, ``*`` a wildcard).
+        ``options`` takes ``latency_ms``, ``body`` (``"malformed"`` or ``"empty"``), ``drop``,
+        ``message``, ``probability`` and ``seed``. The rule matches only this test's organisation
+        unless ``any_organisation`` is true, which paths without a slug (``Timers``) need.
+        """
+        rule: dict[str, Any] = {"path": path, **options}
+        for name, value in (("method", method), ("status", status), ("times", times)):
+            if value is not None:
+                rule[name] = value
+        if not any_organisation:
+            rule["organisation"] = self._organisation
+        created: dict[str, Any] = self._control.call("POST", "/faults", rule)
+        return created
+
+    def list(self) -> list[dict[str, Any]]:
+        """Return this organisation's rules with how often each matched and fired."""
+        reply = self._control.call("GET", "/faults", query={"organisation": self._organisation})
+        rules: list[dict[str, Any]] = reply["faults"]
+        return rules
+
+    def remove(self, rule_id: int) -> None:
+        """Remove one rule."""
+        self._control.call("DELETE", f"/faults/{rule_id}")
+
+    def clear(self) -> None:
+        """Remove every rule of this organisation."""
+        self._control.call("DELETE", "/faults", query={"organisation": self._organisation})
+
+
 @dataclass
 class Synergy:
     """Everything one test needs to call the emulated API and inspect what happened."""
@@ -170,11 +269,15 @@ class Synergy:
     users: list[dict[str, Any]]
     clock: Clock = field(init=False)
     journal: Journal = field(init=False)
+    quota: Quota = field(init=False)
+    faults: Faults = field(init=False)
     _snapshots: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.clock = Clock(self.server.control, self.slug)
         self.journal = Journal(self.server.control, self.slug)
+        self.quota = Quota(self.server.control, self.slug)
+        self.faults = Faults(self.server.control, self.slug)
 
     @property
     def base_url(self) -> str:

@@ -24,6 +24,7 @@ class EmulatorServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(name, getattr(gunicorn_conf, name))
         self.cfg.set("bind", [f"{self.settings.host}:{self.settings.port}"])
         self.cfg.set("workers", self.settings.workers)
+        self.cfg.set("threads", self.settings.threads)
         self.cfg.set("when_ready", self._when_ready)
 
     def _when_ready(self, server: Any) -> None:

@@ -20,7 +20,7 @@ from .. import journal
 from ..auth import Identity, authenticate, resolve_organisation
 from ..clock import utcnow
 from ..config import Settings
-from ..errors import ApiError, BadRequest, Unauthorized
+from ..errors import ApiError, BadRequest, QuotaExceeded, Unauthorized
 from ..runtime import runtime
 from ..schemas.bodies import load_body
 from ..schemas.query import (
@@ -34,6 +34,7 @@ from ..schemas.query import (
 from ..schemas.resources import RenderContext
 from ..store.models import Organisation
 from ..timezones import utc_to_local
+from . import limits
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,8 @@ def authenticate_request() -> None:
         if scheme.lower() == "bearer":
             token = value
     g.identity = authenticate(db(), token, current.secret_key)
+    if current.quota_enabled:
+        limits.count_call()
 
 
 def _error_body(status: int, message: str, model_state: dict[str, list[str]] | None) -> Any:
@@ -232,6 +235,8 @@ def handle_api_error(error: ApiError) -> Response:
     if isinstance(error, Unauthorized):
         response.headers[AUTH_REASON_HEADER] = error.reason
         log.info("Rejected %s %s: %s", request.method, request.path, error.reason)
+    if isinstance(error, QuotaExceeded):
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -414,6 +419,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = ApiPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(start_clock)
     app.before_request(preflight)
+    app.before_request(limits.apply_fault)
     app.after_request(add_cors_headers)
     app.after_request(record_request)
     app.teardown_appcontext(close_session)

@@ -290,5 +290,7 @@ def handle_unexpected(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     """Register the control plane on ``app``."""
+    from . import limits  # noqa: F401  (adds the quota and fault routes to the blueprint)
+
     app.register_blueprint(bp)
     app.register_error_handler(ControlError, handle_control_error)

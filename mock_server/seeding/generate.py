@@ -19,6 +19,7 @@ from typing import Any
 from faker import Faker
 
 from ..auth import mint_static_key
+from ..quota import TIERS
 from ..store import models
 from ..timezones import utc_to_local
 
@@ -101,6 +102,7 @@ class Batch:
 
 INSERT_ORDER: tuple[type[models.Base], ...] = (
     models.Organisation,
+    models.QuotaUsage,
     models.ProjectStatus,
     models.Rate,
     models.Contact,
@@ -356,6 +358,19 @@ class OrganisationBuilder:
                 "name": self.spec["name"],
                 "tier": self.spec["tier"],
                 "timezone": self.zone,
+            },
+        )
+        calls, transactions = TIERS[self.spec["tier"]]
+        self.batch.add(
+            models.QuotaUsage,
+            {
+                "organisation_id": self.id,
+                "calls_limit": calls,
+                "transactions_limit": transactions,
+                "enabled": True,
+                "day": None,
+                "calls": 0,
+                "transactions": 0,
             },
         )
 

@@ -549,3 +549,48 @@ class TransactionRecord(Base):
         ForeignKey("timesheet_rows.id", ondelete="SET NULL")
     )
     created_date: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class QuotaUsage(Base):
+    """An organisation's daily call quota: its limits and what it used on ``day``.
+
+    ``day`` is the quota day (a date in the quota time zone) that ``calls`` and ``transactions``
+    count; on a later day the counts start again from zero.
+    """
+
+    __tablename__ = "quotas"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    calls_limit: Mapped[int] = mapped_column(Integer)
+    transactions_limit: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    day: Mapped[dt.date | None] = mapped_column(Date)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    transactions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FaultRule(Base):
+    """A rule that makes matching API calls fail, stall or misbehave on purpose."""
+
+    __tablename__ = "fault_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    method: Mapped[str | None] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    status: Mapped[int | None] = mapped_column(Integer)
+    message: Mapped[str | None] = mapped_column(String(500))
+    latency_ms: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[str | None] = mapped_column(String(20))
+    drop: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Calls left to affect; NULL means until the rule is removed.
+    remaining: Mapped[int | None] = mapped_column(Integer)
+    probability: Mapped[float | None] = mapped_column(Float)
+    seed: Mapped[int] = mapped_column(Integer, default=0)
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    fired: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -184,9 +184,7 @@ def test_restricted_user_writes_only_their_own_time(writer: Any) -> None:
         ({"dateAsInt": 20250305, "projectId": C100_ID, "stageId": "first"}, ["stageId"]),
     ],
 )
-def test_bad_row_names_every_field(
-    writer: Any, body: dict[str, Any], fields: list[str]
-) -> None:
+def test_bad_row_names_every_field(writer: Any, body: dict[str, Any], fields: list[str]) -> None:
     client, admin, _ = writer
     before = _week(client, admin, 20250303, ADMIN_STAFF_ID)
     response = client.put(WEEK, json=body, headers=admin)

@@ -18,8 +18,9 @@ from mock_server.store.models import Base
 
 from .routes import ADMIN_STAFF_ID, C100_ID, CONTOSO_ID, ORG
 
-# Tables a rejected request may still change: the journal records every request.
-BOOKKEEPING = {"journal"}
+# Tables a rejected request may still change: the journal records every request, and every
+# authenticated call counts against the daily quota.
+BOOKKEEPING = {"journal", "quotas"}
 MISSING_ID = 999_999
 MISSING_GROUP = "0b9d7cf6-6f41-4b8e-9a55-0a7c3e6a0e11"
 
@@ -245,9 +246,7 @@ EXPECTED_STATUS = {"too large": 413, "insufficient access": 401, "unknown id": 4
 
 
 @pytest.mark.parametrize(("name", "verb", "error"), _cases())
-def test_bad_write_stores_nothing(
-    writer: Any, name: str, verb: str, error: str
-) -> None:
+def test_bad_write_stores_nothing(writer: Any, name: str, verb: str, error: str) -> None:
     client, admin, restricted = writer
     path, method, kwargs, headers = _request(client, name, verb, error, admin, restricted)
     before = _fingerprint(client)
