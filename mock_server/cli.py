@@ -153,7 +153,7 @@ def serve(reseed: bool, **options: Any) -> None:
         )
     _check_port_free(settings.host, settings.port)
     _warn_if_replacing(settings)
-    result = _seed(settings, force=reseed)
+    result = _seed(settings, force=reseed or settings.reseed)
     from .server import run_gunicorn
 
     run_gunicorn(settings, on_ready=lambda host, port: _print_banner(settings, result, host, port))

@@ -50,6 +50,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2
+    reseed: bool = False
     cors_mode: str = "open"
     accept_bearer: bool = False
     accept_any_slug: bool = False

@@ -26,5 +26,9 @@ control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
-    """Seed the configured scenario in the master, unless the database already contains it."""
-    seed_if_needed(load_settings())
+    """Seed the configured scenario in the master.
+
+    The database is kept when it already contains the scenario, unless setting ``reseed`` is true.
+    """
+    settings = load_settings()
+    seed_if_needed(settings, force=settings.reseed)

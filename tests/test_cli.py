@@ -136,6 +136,24 @@ def test_serve_keeps_seeded_database(tmp_path: Path) -> None:
     assert Store(url).read_meta()["seeded_at"] == seeded_at
 
 
+def test_serve_reseeds_with_reseed_setting(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/again.db"
+    command = [CLI, "serve", "--scenario", "small", "--database", url, "--workers", "1"]
+    env = _isolated_env(tmp_path)
+
+    port = free_port()
+    with running([*command, "--port", str(port)], port, tmp_path, env):
+        pass
+    seeded_at = Store(url).read_meta()["seeded_at"]
+
+    port = free_port()
+    reseed_env = {**env, "SYNERGY_MOCK_RESEED": "true"}
+    with running([*command, "--port", str(port)], port, tmp_path, reseed_env) as second:
+        assert "not seeding again" not in second.output()
+        assert "Seeded scenario small" in second.output()
+    assert Store(url).read_meta()["seeded_at"] != seeded_at
+
+
 def test_plain_gunicorn_with_config_seeds_and_serves(tmp_path: Path) -> None:
     port = free_port()
     env = {
