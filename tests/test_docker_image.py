@@ -17,6 +17,7 @@ import requests
 
 from .docker_engine import TOOL_ENV, local_engine
 from .servers import free_port
+from .test_plugin import _example_passed as example_passed
 from .test_plugin import _example_project as example_project
 from .test_plugin import _pytest as run_pytest
 
@@ -87,7 +88,7 @@ def test_image_builds_runs_and_serves(tmp_path: Path) -> None:
         assert anonymous.status_code == 401
 
         output = run_pytest(example_project(tmp_path), "--synergy-url", base_url)
-        assert "7 passed" in output
+        assert example_passed() in output
 
         assert engine.docker("exec", container, "id", "-u").strip() == "10001"
         assert "synergy-mock.db" in engine.docker("exec", container, "ls", "/data").split()
