@@ -60,6 +60,16 @@ def _settings_from(options: dict[str, Any]) -> Settings:
                 f"{error}. Use a file path or a URL such as sqlite:///synergy-mock.db."
             )
         )
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            _fail(
+                ValueError(
+                    f"The database folder {folder} does not exist; create it or choose "
+                    "another --database."
+                )
+            )
     return settings
 
 

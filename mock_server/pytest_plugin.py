@@ -217,6 +217,7 @@ class Faults:
     def __init__(self, control: ControlClient, organisation: str) -> None:
         self._control = control
         self._organisation = organisation
+        self._added: list[int] = []
 
     def add(
         self,
@@ -225,23 +226,37 @@ class Faults:
         method: str | None = None,
         status: int | None = None,
         times: int | None = None,
+        latency_ms: int | None = None,
+        body: str | None = None,
+        drop: bool | None = None,
+        message: str | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
         any_organisation: bool = False,
-        **options: Any,
     ) -> dict[str, Any]:
-        """Add a rule and return it with its ``id``.
+        """Add a rule and return it with its ``id``; the fixture removes it after the test.
 
         ``path`` matches as in the journal (``*/Projects`` or the whole path, ``*`` a wildcard).
-        ``options`` takes ``latency_ms``, ``body`` (``"malformed"`` or ``"empty"``), ``drop``,
-        ``message``, ``probability`` and ``seed``. The rule matches only this test's organisation
-        unless ``any_organisation`` is true, which paths without a slug (``Timers``) need.
+        ``body`` is ``"malformed"`` or ``"empty"``. The rule matches only this test's
+        organisation unless ``any_organisation`` is true, which paths without a slug (``Timers``)
+        need.
         """
-        rule: dict[str, Any] = {"path": path, **options}
-        for name, value in (("method", method), ("status", status), ("times", times)):
-            if value is not None:
-                rule[name] = value
+        options = {
+            "method": method,
+            "status": status,
+            "times": times,
+            "latency_ms": latency_ms,
+            "body": body,
+            "drop": drop,
+            "message": message,
+            "probability": probability,
+            "seed": seed,
+        }
+        rule: dict[str, Any] = {"path": path, **{k: v for k, v in options.items() if v is not None}}
         if not any_organisation:
             rule["organisation"] = self._organisation
         created: dict[str, Any] = self._control.call("POST", "/faults", rule)
+        self._added.append(created["id"])
         return created
 
     def list(self) -> list[dict[str, Any]]:
@@ -257,6 +272,15 @@ class Faults:
     def clear(self) -> None:
         """Remove every rule of this organisation."""
         self._control.call("DELETE", "/faults", query={"organisation": self._organisation})
+
+    def remove_added(self) -> None:
+        """Remove the rules this test added, so rules for any organisation do not outlive it."""
+        listed = self._control.call("GET", "/faults")["faults"]
+        remaining = {rule["id"] for rule in listed}
+        for rule_id in self._added:
+            if rule_id in remaining:
+                self.remove(rule_id)
+        self._added.clear()
 
 
 @dataclass
@@ -462,9 +486,11 @@ def synergy(synergy_server: SynergyServer, request: pytest.FixtureRequest) -> It
 
     if synergy_server.attached:
         reply = control.call("POST", "/namespaces", {"scenario": scenario, "seed": seed})
+        test = Synergy(synergy_server, reply["slug"], reply["key"], reply["users"])
         try:
-            yield Synergy(synergy_server, reply["slug"], reply["key"], reply["users"])
+            yield test
         finally:
+            test.faults.remove_added()
             control.call("DELETE", f"/namespaces/{reply['slug']}")
         return
 

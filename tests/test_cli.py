@@ -216,13 +216,14 @@ def test_token_needs_seeded_database(tmp_path: Path, env: dict[str, str]) -> Non
     ("database", "message"),
     [
         ("foo://bar", "Invalid database URL 'foo://bar'"),
-        ("/nonexistent-folder/x.db", "Could not seed sqlite:////nonexistent-folder/x.db"),
+        ("/nonexistent-folder/x.db", "The database folder /nonexistent-folder does not exist"),
     ],
 )
+@pytest.mark.parametrize("command", ["seed", "serve"])
 def test_bad_database_fails_clearly(
-    tmp_path: Path, env: dict[str, str], database: str, message: str
+    tmp_path: Path, env: dict[str, str], database: str, message: str, command: str
 ) -> None:
-    result = _run("seed", "--scenario", "small", "--database", database, env=env, cwd=tmp_path)
+    result = _run(command, "--scenario", "small", "--database", database, env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr

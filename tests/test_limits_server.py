@@ -160,3 +160,91 @@ def test_dropped_connection_in_process(tmp_path: Path) -> None:
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["synergy_mock"].store.dispose()
+
+
+def test_chunked_body_over_limit_is_413(one_worker: tuple[Server, dict[str, str]]) -> None:
+    server, headers = one_worker
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "'
+        for _ in range(20):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    response = requests.put(
+        f"{server.base_url}{ORG}/Contacts",
+        data=chunks(),
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 413, response.text
+    contacts = requests.get(f"{server.base_url}{ORG}/Contacts", headers=headers, timeout=10)
+    assert "x" * 100 not in contacts.text
+
+
+def test_quota_stays_exact_across_midnight(busy_server: tuple[Server, dict[str, str]]) -> None:
+    server, headers = busy_server
+    control = f"{server.base_url}/_mock"
+    # 200 ms before midnight in Sydney, with the clock running.
+    requests.post(
+        f"{control}/clock",
+        json={"organisation": "testOrg", "set": "2025-03-07T12:59:59.8Z"},
+        timeout=10,
+    )
+    requests.post(f"{control}/quota/testOrg", json={"calls_limit": 5, "reset": True}, timeout=10)
+
+    statuses = _parallel_statuses(f"{server.base_url}{ORG}/Staff", headers, 150)
+
+    # At most five calls on each side of midnight.
+    assert 5 <= statuses[200] <= 10, statuses
+    assert statuses[200] + statuses[429] == 150
+
+
+def _parallel_posts(url: str, headers: dict[str, str], bodies: list[Any]) -> Counter[int]:
+    def call(body: Any) -> int:
+        with requests.Session() as session:
+            return session.post(url, json=body, headers=headers, timeout=60).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return Counter(pool.map(call, bodies))
+
+
+def test_parallel_writes_keep_data_sound(busy_server: tuple[Server, dict[str, str]]) -> None:
+    server, headers = busy_server
+    hours = {
+        "staffId": 101,
+        "projectId": 20001,
+        "stageId": 30001,
+        "fromDateAsInt": 20250306,
+        "units": 0.5,
+    }
+    posted = _parallel_posts(f"{server.base_url}{ORG}/Transactions", headers, [hours] * 40)
+    assert posted == Counter({200: 40})
+    week = requests.get(
+        f"{server.base_url}{ORG}/Timesheet/Week",
+        params={"DateAsInt": 20250306, "ContactId": 101},
+        headers=headers,
+        timeout=10,
+    ).json()
+    rows = [
+        r for r in week["time"] if (r["projectId"], r["stageId"], r["taskId"]) == (20001, 30001, 0)
+    ]
+    assert [r["thu"] for r in rows] == [20]
+
+    project = {"number": "RACE 1", "name": "Race"}
+    created = Counter()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        created.update(
+            pool.map(
+                lambda _: (
+                    requests.put(
+                        f"{server.base_url}{ORG}/Projects",
+                        json=project,
+                        headers=headers,
+                        timeout=60,
+                    ).status_code
+                ),
+                range(30),
+            )
+        )
+    assert created == Counter({200: 1, 400: 29})

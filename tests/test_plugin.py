@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import select
 
 from mock_server.store import Store
@@ -60,6 +61,17 @@ def test_example_passes_under_xdist(tmp_path: Path) -> None:
     assert _example_passed() in output
 
 
+GLOBAL_RULE_TEST = """
+import requests
+
+
+def test_timers_outage(synergy):
+    synergy.faults.add("Timers", method="GET", status=503, any_organisation=True)
+    reply = requests.get(f"{synergy.api_url}/Timers", headers=synergy.headers, timeout=10)
+    assert reply.status_code == 503
+"""
+
+
 def test_example_passes_attached_to_serve(tmp_path: Path) -> None:
     port = free_port()
     command = [
@@ -76,6 +88,12 @@ def test_example_passes_attached_to_serve(tmp_path: Path) -> None:
         project = _example_project(tmp_path)
         output = _pytest(project, "-n", "2", "--synergy-url", server.base_url)
         assert _example_passed() in output
+
+        # A rule for every organisation is removed after its test, even on a shared server.
+        (project / "tests" / "test_global_rule.py").write_text(GLOBAL_RULE_TEST)
+        output = _pytest(project, "--synergy-url", server.base_url)
+        assert f"{int(_example_passed().split()[0]) + 1} passed" in output
+        assert requests.get(f"{server.base_url}/_mock/faults", timeout=10).json()["faults"] == []
 
     # Every test's namespace was deleted after it, leaving only the scenario's organisation.
     store = Store(f"sqlite:///{tmp_path}/shared.db")

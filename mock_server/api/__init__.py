@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, request
 from marshmallow import Schema
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .. import journal
@@ -22,7 +23,7 @@ from ..clock import utcnow
 from ..config import Settings
 from ..errors import ApiError, BadRequest, QuotaExceeded, Unauthorized
 from ..runtime import runtime
-from ..schemas.bodies import load_body
+from ..schemas.bodies import json_problem, load_body
 from ..schemas.query import (
     INT64_MAX,
     PageRequest,
@@ -32,6 +33,7 @@ from ..schemas.query import (
     normalise_args,
 )
 from ..schemas.resources import RenderContext
+from ..store import hold_write_lock
 from ..store.models import Organisation
 from ..timezones import utc_to_local
 from . import limits
@@ -43,6 +45,7 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 AUTH_REASON_HEADER = "X-Synergy-Mock-Auth-Error"
 PREFLIGHT_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 PREFLIGHT_MIN_HEADERS = ("access-token", "content-type", "accept")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def is_api_path(path: str) -> bool:
@@ -187,10 +190,26 @@ def json_body(schema: Schema) -> dict[str, Any]:
         raise BadRequest.for_field(
             "body", f"Content-Type must be application/json, not '{request.mimetype or 'none'}'."
         )
-    data = request.get_json(silent=True)
+    return load_body(schema, decoded_body())
+
+
+def decoded_body() -> Any:
+    """Return the request's JSON body decoded; raise 400 for bad JSON and 413 when too large."""
+    # A chunked body has no Content-Length; werkzeug stops reading it at the limit, so a body
+    # that fills the limit is taken as too large rather than as cut-off JSON.
+    raw = request.get_data(cache=True)
+    if request.content_length is None and len(raw) >= settings().max_body_bytes:
+        raise RequestEntityTooLarge()
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
     if data is None:
         raise BadRequest.for_field("body", "The body is not valid JSON.")
-    return load_body(schema, data)
+    problem = json_problem(data)
+    if problem:
+        raise BadRequest.for_field("body", problem)
+    return data
 
 
 def local_now(organisation: Organisation) -> dt.datetime:
@@ -217,6 +236,9 @@ def authenticate_request() -> None:
     g.identity = authenticate(db(), token, current.secret_key)
     if current.quota_enabled:
         limits.count_call()
+    if request.method not in SAFE_METHODS:
+        # After counting, which writes on its own connection and would otherwise wait for this.
+        hold_write_lock(db())
 
 
 def _error_body(status: int, message: str, model_state: dict[str, list[str]] | None) -> Any:
@@ -262,6 +284,10 @@ def handle_http_error(error: HTTPException) -> Response:
 
 def handle_unexpected(error: Exception) -> Response:
     """Log an unexpected failure and return the real API's generic 500 body."""
+    if isinstance(error, IntegrityError):
+        log.warning("Write conflict on %s %s: %s", request.method, request.path, error.orig)
+        message = "The request conflicts with a change made at the same time; send it again."
+        return json_response(_error_body(409, message, None), 409)
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return json_response(_error_body(500, "An error has occurred.", None), 500)
 

@@ -85,9 +85,11 @@ def apply_fault() -> Response | None:
         except ValueError as error:
             return _error(400, str(error))
     else:
-        path = request.environ.get("synergy_mock.original_path", request.path)
+        # The routed path, with repeated slashes merged, so ``//`` cannot slip past a rule.
         with runtime(current_app).store.engine.connect() as connection:
-            fault = faults.next_fault(connection, request.method, path, _path_organisation_id())
+            fault = faults.next_fault(
+                connection, request.method, request.path, _path_organisation_id()
+            )
     if fault is None:
         return None
     g.fault = fault

@@ -11,7 +11,7 @@ from ..records.timers import change_timer, list_timers, start_timer
 from ..schemas.bodies import TimerBody, load_body
 from ..schemas.query import TimerQuerySchema
 from ..schemas.resources import ENVELOPE, TIMER, Page, rendering
-from . import caller, db, json_response, paging, query, render_context, settings
+from . import caller, db, decoded_body, json_response, paging, query, render_context, settings
 
 bp = Blueprint("timers", __name__, url_prefix="/timers")
 
@@ -44,7 +44,7 @@ def start_my_timer() -> Response:
     """Start a timer from query parameters, a JSON body, or both (the body wins)."""
     raw: dict[str, Any] = {key.lower(): value for key, value in request.args.items()}
     if request.get_data(cache=True):
-        data = request.get_json(silent=True)
+        data = decoded_body()
         if not isinstance(data, dict):
             raise BadRequest.for_field("body", "The body must be a JSON object.")
         raw.update({key.lower(): value for key, value in data.items()})

@@ -9,12 +9,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import clock, journal, lifecycle
 from ..config import Settings
 from ..lifecycle import ControlError
 from ..runtime import runtime
+from ..schemas.bodies import json_problem
 from ..seeding.scenario import ScenarioError, load_scenario
 from ..seeding.scenario import list_scenarios as scenario_files
 from ..seeding.state import read_seed_state
@@ -67,11 +69,20 @@ def _settings() -> Settings:
 
 def _body() -> dict[str, Any]:
     """Return the JSON object sent, or an empty one; anything else is a 400."""
-    if not request.get_data(cache=True):
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}
-    data = request.get_json(silent=True)
+    if request.content_length is None and len(raw) >= _settings().max_body_bytes:
+        raise RequestEntityTooLarge()
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
     if not isinstance(data, dict):
         raise ControlError(400, "invalid_body", "The body must be a JSON object.")
+    problem = json_problem(data)
+    if problem:
+        raise ControlError(400, "invalid_body", problem)
     return data
 
 
@@ -279,11 +290,16 @@ def handle_http_error(error: HTTPException) -> Response:
         return control_error(
             405, "method_not_allowed", f"{request.method} is not allowed on {request.path}."
         )
+    if status == 413:
+        limit = _settings().max_body_bytes
+        return control_error(413, "too_large", f"The body is larger than {limit} bytes.")
     return control_error(status, "bad_request", error.description or "Bad request.")
 
 
 def handle_unexpected(error: Exception) -> Response:
     """Log an unexpected control-plane failure and return a 500 in the control shape."""
+    if isinstance(error, IntegrityError):
+        return control_error(409, "conflict", "A change made at the same time conflicts; retry.")
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return control_error(500, "internal_error", "An unexpected error occurred; see the server log.")
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from .. import faults, quota
 from ..clock import real_utcnow
 from ..lifecycle import ControlError
-from ..schemas.bodies import StrictBool
+from ..schemas.bodies import INT64_MAX, StrictBool
 from ..store.models import FaultRule, Organisation
 from . import _body, _organisation_id, _settings, _store, bp
 
@@ -33,7 +33,10 @@ class QuotaChange(Schema):
 
     @validates_schema
     def check_exhaust(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("exhaust") not in (None, True, False, "calls", "transactions"):
+        exhaust = data.get("exhaust")
+        if not (
+            exhaust is None or isinstance(exhaust, bool) or exhaust in ("calls", "transactions")
+        ):
             raise ValidationError('Use true (or "calls") or "transactions".', "exhaust")
 
 
@@ -57,6 +60,12 @@ def _quota_changes() -> dict[str, Any]:
         changes: dict[str, Any] = QUOTA_CHANGE.load(_body())
     except ValidationError as error:
         raise _validation_error(error) from None
+    for remaining, limit in (
+        ("remaining", "calls_limit"),
+        ("transactions_remaining", "transactions_limit"),
+    ):
+        if remaining in changes and limit in changes and changes[remaining] > changes[limit]:
+            raise ControlError(400, "invalid_body", f"{remaining} cannot be more than {limit}.")
     if changes.get("exhaust") == "calls":
         changes["exhaust"] = True
     return changes
@@ -135,6 +144,12 @@ def add_fault() -> Response:
         raise _validation_error(error) from None
     organisation_id = _organisation_id(rule.get("organisation"))
     with _store().session() as session:
+        if (session.scalar(select(func.count(FaultRule.id))) or 0) >= faults.MAX_RULES:
+            raise ControlError(
+                409,
+                "too_many_rules",
+                f"There are already {faults.MAX_RULES} fault rules; remove some first.",
+            )
         row = faults.add_rule(session, rule, organisation_id, real_utcnow())
         slug = session.scalar(select(Organisation.slug).where(Organisation.id == organisation_id))
         created = faults.as_dict(row, slug)
@@ -145,6 +160,8 @@ def add_fault() -> Response:
 
 @bp.delete("/faults/<int:rule_id>")
 def remove_fault(rule_id: int) -> Response:
+    if rule_id > INT64_MAX:
+        raise ControlError(404, "not_found", f"No fault rule {rule_id}.")
     with _store().session() as session:
         result: Any = session.execute(delete(FaultRule).where(FaultRule.id == rule_id))
         if result.rowcount == 0:

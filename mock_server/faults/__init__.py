@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -23,7 +23,9 @@ from ..schemas.bodies import StrictBool
 from ..store.models import FaultRule, Organisation
 
 BODIES = ("malformed", "empty")
-METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+# OPTIONS is left out, because CORS preflights get their reply before any rule is read.
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
+MAX_RULES = 1000
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,15 @@ class RuleSchema(Schema):
     latency_ms = fields.Integer(strict=True, validate=validate.Range(min=0, max=120_000))
     body = fields.String(validate=validate.OneOf(BODIES))
     drop = StrictBool()
-    times = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+    times = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=10**9))
     probability = fields.Float(validate=validate.Range(min=0, max=1))
     seed = fields.Integer(strict=True, validate=validate.Range(min=0, max=2**31 - 1))
+
+    @pre_load
+    def upper_case_method(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("method"), str):
+            return {**data, "method": data["method"].upper()}
+        return data
 
     @validates_schema
     def check_effect(self, data: dict[str, Any], **_: Any) -> None:
@@ -82,8 +90,6 @@ def load_rule(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError({"body": ["The body must be a JSON object."]})
     loaded: dict[str, Any] = RULE_SCHEMA.load(data)
-    if loaded.get("method"):
-        loaded["method"] = loaded["method"].upper()
     return loaded
 
 
@@ -163,7 +169,7 @@ def next_fault(
             .order_by(FaultRule.id)
         ).all()
     for rule in rules:
-        if rule.method and rule.method != method.upper():
+        if rule.method and not _method_matches(rule.method, method):
             continue
         if rule.organisation_id is not None and rule.organisation_id != organisation_id:
             continue
@@ -179,6 +185,12 @@ def next_fault(
                 rule_id=rule.id,
             )
     return None
+
+
+def _method_matches(rule_method: str, method: str) -> bool:
+    """Return whether a rule for ``rule_method`` covers ``method``. Flask serves HEAD as GET."""
+    method = method.upper()
+    return rule_method == method or (rule_method == "GET" and method == "HEAD")
 
 
 def _fires(connection: Connection, rule: Any) -> bool:
@@ -214,27 +226,38 @@ def parse_header(value: str) -> Fault:
 
     Raise :class:`ValueError` with a message for anything else.
     """
-    latency, status, body, drop = 0, None, None, False
+    latency = 0
+    effects: list[tuple[str, int | None]] = []
     for part in (p.strip().lower() for p in value.replace(";", ",").split(",")):
         if not part:
             continue
         name, _, argument = part.partition("=")
-        if name.isdigit():
+        if _is_number(name):
             name, argument = "status", name
-        if name == "status" and argument.isdigit() and 200 <= int(argument) <= 599:
-            status = int(argument)
-        elif name == "latency" and argument.isdigit() and int(argument) <= 120_000:
+        if name == "status" and _is_number(argument) and 200 <= int(argument) <= 599:
+            effects.append(("status", int(argument)))
+        elif name == "latency" and _is_number(argument) and int(argument) <= 120_000:
             latency = int(argument)
-        elif name in BODIES and not argument:
-            body = name
-        elif name == "drop" and not argument:
-            drop = True
+        elif name in (*BODIES, "drop") and not argument:
+            effects.append((name, None))
         else:
             raise ValueError(
-                f"{HEADER} does not understand {part!r}. Use a status (503 or status=503), "
-                "latency=<ms>, malformed, empty or drop, separated by commas."
+                f"{HEADER} does not understand {part!r}. Use a status from 200 to 599 (503 or "
+                "status=503), latency=<milliseconds up to 120000>, malformed, empty or drop, "
+                "separated by commas."
             )
-    fault = Fault(latency_ms=latency, status=status, body=body, drop=drop)
-    if sum(1 for effect in (status, body, drop) if effect) > 1:
+    if not effects and not latency:
+        raise ValueError(f"{HEADER} is empty; give a status, latency, malformed, empty or drop.")
+    if len(effects) > 1:
         raise ValueError(f"{HEADER} takes at most one of a status, malformed, empty and drop.")
-    return fault
+    kind, status = effects[0] if effects else ("", None)
+    return Fault(
+        latency_ms=latency,
+        status=status if kind == "status" else None,
+        body=kind if kind in BODIES else None,
+        drop=kind == "drop",
+    )
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 9

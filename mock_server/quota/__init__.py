@@ -38,9 +38,11 @@ class Window:
 def window(now_utc: dt.datetime, zone: str) -> Window:
     """Return the quota day containing ``now_utc`` (naive UTC) in the time zone ``zone``."""
     tz = ZoneInfo(zone)
-    local = now_utc.replace(tzinfo=dt.UTC).astimezone(tz)
+    now = now_utc.replace(tzinfo=dt.UTC)
+    local = now.astimezone(tz)
     next_midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz)
-    left = (next_midnight - local).total_seconds()
+    # In UTC, because subtracting two times of one zone ignores a daylight-saving change between.
+    left = (next_midnight.astimezone(dt.UTC) - now).total_seconds()
     return Window(local.date(), next_midnight, max(1, math.ceil(left)))
 
 
@@ -119,10 +121,12 @@ def spend(
             except IntegrityError:
                 pass  # Another worker created it first.
             continue
-        current = row.day == today.day
-        if row.enabled and transaction and current and row.transactions >= row.transactions_limit:
+        current = row.day is not None and row.day >= today.day
+        calls = row.calls if current else 0
+        transactions = row.transactions if current else 0
+        if row.enabled and transaction and transactions >= row.transactions_limit:
             return Rejection(row.transactions_limit, True, today)
-        if row.enabled and current and row.calls >= row.calls_limit:
+        if row.enabled and calls >= row.calls_limit:
             return Rejection(row.calls_limit, False, today)
     raise RuntimeError(f"Could not count a call for organisation {organisation_id}.")
 
@@ -130,7 +134,9 @@ def spend(
 def _try_spend(
     connection: Connection, organisation_id: int, transaction: bool, day: dt.date
 ) -> bool:
-    same_day = QuotaUsage.day == day
+    # A call that read the clock just before midnight may run after one that read it just after.
+    # The stored day therefore only moves forward, and a call from an earlier day counts in it.
+    same_day = and_(QuotaUsage.day.is_not(None), QuotaUsage.day >= day)
     used_calls = case((same_day, QuotaUsage.calls), else_=0)
     used_transactions = case((same_day, QuotaUsage.transactions), else_=0)
     room = used_calls < QuotaUsage.calls_limit
@@ -144,7 +150,7 @@ def _try_spend(
         .values(
             calls=used_calls + 1,
             transactions=used_transactions + (1 if transaction else 0),
-            day=day,
+            day=case((same_day, QuotaUsage.day), else_=day),
         )
     )
     with connection.begin():
@@ -158,7 +164,7 @@ def usage(session: Session, organisation: Organisation, zone: str) -> dict[str, 
     row = session.get(QuotaUsage, organisation.id)
     assert row is not None
     today = window(utcnow(session, organisation.id), zone)
-    current = row.day == today.day
+    current = row.day is not None and row.day >= today.day
     calls = row.calls if current else 0
     transactions = row.transactions if current else 0
     return {

@@ -87,6 +87,8 @@ def save_time_row(
         except NotFound:
             if path_group_id is not None:
                 raise
+    if only_own and row is not None and row.staff_id != own_staff_id:
+        raise _not_own(only_own)
     problems = Problems()
     if row is not None and row.locked:
         problems.add("groupId", f"Row {row.group_id} is {row.status.lower()} and locked.")

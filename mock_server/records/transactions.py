@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Problems
+from ..errors import BadRequest, Problems
 from ..schemas.query import PageRequest
 from ..store.models import (
     Contact,
@@ -24,6 +24,7 @@ from . import fetch_page
 from .timesheets import DAYS, monday_of, new_row
 
 MAX_DAYS = 31
+MAX_HOURS_A_DAY = 24
 
 
 def _check(session: Session, organisation: Organisation, body: dict[str, Any]) -> None:
@@ -76,7 +77,14 @@ def record_transaction(
     while day <= last:
         row = _row_for(session, organisation, body, task_id, monday_of(day))
         column = DAYS[day.weekday()]
-        setattr(row, column, round((getattr(row, column) or 0) + body["units"], 2))
+        total = round((getattr(row, column) or 0) + body["units"], 2)
+        if total > MAX_HOURS_A_DAY:
+            raise BadRequest.for_field(
+                "units",
+                f"{day.isoformat()} would have {total:g} hours on this row; "
+                f"a day holds at most {MAX_HOURS_A_DAY}.",
+            )
+        setattr(row, column, total)
         day += dt.timedelta(days=1)
     session.flush()
     record = TransactionRecord(
@@ -115,11 +123,19 @@ def _row_for(
         )
     )
     if row is None:
-        group_id = uuid.uuid5(
-            uuid.NAMESPACE_URL,
-            f"{body['staffId']}/{monday}/{body['projectId']}/{body['stageId']}/{task_id}",
+        group_id = str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL,
+                f"{body['staffId']}/{monday}/{body['projectId']}/{body['stageId']}/{task_id}",
+            )
         )
-        row = new_row(session, organisation, body["staffId"], str(group_id))
+        # The derived id is taken when an earlier row for this work was approved or moved.
+        in_use = select(TimesheetRow.id).where(
+            TimesheetRow.organisation_id == organisation.id, TimesheetRow.group_id == group_id
+        )
+        if session.scalar(in_use):
+            group_id = str(uuid.uuid4())
+        row = new_row(session, organisation, body["staffId"], group_id)
         row.week_start = monday
         row.project_id = body["projectId"]
         row.stage_id = body["stageId"]

@@ -213,9 +213,35 @@ def _project_values(
 
 
 def delete_project(session: Session, organisation: Organisation, project_id: int) -> None:
-    """Delete a project with its stages, tasks, invoices and time; raise 404 if missing."""
-    session.delete(project_of(session, organisation, project_id))
+    """Delete a project with its stages, tasks, draft invoices and unapproved time.
+
+    Raise 404 if it is missing, and 400 if it has approved time or issued invoices, which the
+    product keeps.
+    """
+    project = project_of(session, organisation, project_id)
+    if _has_locked_time(session, TimesheetRow.project_id == project_id):
+        raise BadRequest.for_field(
+            "id", f"Project {project_id} has approved time; it cannot be deleted."
+        )
+    issued = session.scalar(
+        select(func.count(Invoice.id)).where(
+            Invoice.project_id == project_id, Invoice.status != "DRAFT"
+        )
+    )
+    if issued:
+        raise BadRequest.for_field(
+            "id", f"Project {project_id} has {issued} issued invoice(s); it cannot be deleted."
+        )
+    session.delete(project)
     session.flush()
+
+
+def _has_locked_time(session: Session, condition: Any) -> bool:
+    """Return whether any approved (locked) timesheet row meets ``condition``."""
+    found = session.scalar(
+        select(TimesheetRow.id).where(condition, TimesheetRow.locked.is_(True)).limit(1)
+    )
+    return found is not None
 
 
 def save_contact(
@@ -247,13 +273,24 @@ def save_contact(
     kind = body.get("kind") or {v: k for k, v in KIND_TYPE_IDS.items()}.get(
         body.get("contactTypeId", 0)
     )
-    name = body.get("name") or " ".join(
-        part for part in (body.get("firstName"), body.get("lastName")) if part
-    )
+    first = body.get("firstName", contact.first_name if contact else None)
+    last = body.get("lastName", contact.last_name if contact else None)
+    name = body.get("name")
+    if not name and ("firstName" in body or "lastName" in body):
+        name = " ".join(part for part in (first, last) if part)
     if creating and not name:
         problems.add("name", "The field is required (or firstName and lastName).")
-    if body.get("companyId") is not None:
-        _contact_in(session, organisation, body["companyId"], "companyId", problems)
+    company_id = body.get("companyId")
+    if company_id is not None:
+        company = session.scalar(
+            select(Contact.id).where(
+                Contact.id == company_id,
+                Contact.organisation_id == organisation.id,
+                Contact.kind == "company",
+            )
+        )
+        if company is None or (contact is not None and company_id == contact.id):
+            problems.add("companyId", f"No company {company_id} in this organisation.")
     problems.raise_any()
 
     if creating:
@@ -318,6 +355,19 @@ def delete_contact(session: Session, organisation: Organisation, contact_id: int
     )
     if contact is None:
         raise NotFound(f"Contact {contact_id} was not found.")
+    issued = session.scalar(
+        select(func.count(InvoiceContact.id))
+        .join(Invoice, Invoice.id == InvoiceContact.invoice_id)
+        .where(
+            (InvoiceContact.contact_id == contact_id)
+            | (InvoiceContact.attention_contact_id == contact_id),
+            Invoice.status != "DRAFT",
+        )
+    )
+    if issued:
+        raise BadRequest.for_field(
+            "id", f"Contact {contact_id} is on {issued} issued invoice(s); it cannot be deleted."
+        )
     session.delete(contact)
     session.flush()
 
@@ -426,6 +476,10 @@ def delete_in_project(session: Session, project: Project, model: Any, record_id:
         raise BadRequest.for_field(
             "id", f"Stage {record_id} has time recorded against it; it cannot be deleted."
         )
+    if model is Task and _has_locked_time(session, TimesheetRow.task_id == record_id):
+        raise BadRequest.for_field(
+            "id", f"Task {record_id} has approved time; it cannot be deleted."
+        )
     session.delete(record)
     session.flush()
 
@@ -461,6 +515,10 @@ def save_invoice(
         )
     ):
         problems.add("projectId", f"No project {body['projectId']} in this organisation.")
+    status = body.get("status")
+    if status is not None and status.upper() not in _invoice_statuses(session, organisation):
+        known = ", ".join(sorted(_invoice_statuses(session, organisation)))
+        problems.add("status", f"Unknown invoice status '{status}'; use one of {known}.")
     for index, entry in enumerate(body.get("invoiceContacts") or []):
         prefix = f"invoiceContacts.{index}"
         _contact_in(session, organisation, entry["contactId"], f"{prefix}.contactId", problems)
@@ -482,6 +540,17 @@ def save_invoice(
     if "invoiceContacts" in body:
         _replace_invoice_contacts(session, invoice, body["invoiceContacts"] or [])
     return invoice
+
+
+INVOICE_STATUSES = frozenset({"DRAFT", "APPROVED", "PAID", "CANCELLED"})
+
+
+def _invoice_statuses(session: Session, organisation: Organisation) -> set[str]:
+    """Return the statuses an invoice may take: the usual ones and any the scenario seeded."""
+    seeded = session.scalars(
+        select(Invoice.status).where(Invoice.organisation_id == organisation.id).distinct()
+    )
+    return set(INVOICE_STATUSES) | {status.upper() for status in seeded}
 
 
 def _new_invoice(

@@ -41,6 +41,29 @@ class StrictBool(fields.Field):  # type: ignore[type-arg]
         return value
 
 
+class StrictFloat(fields.Float):
+    """A JSON number; strings such as ``"5"`` and booleans are rejected."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValidationError("Not a valid number.")
+        result: float = super()._deserialize(value, attr, data, **kwargs)
+        return result
+
+
+INT64_MAX = 2**63 - 1
+
+
+def _reference(**kwargs: Any) -> fields.Integer:
+    """Return a field for the id of another record: a JSON integer that fits in 64 bits."""
+    return fields.Integer(strict=True, validate=validate.Range(min=0, max=INT64_MAX), **kwargs)
+
+
+def _own_id() -> fields.Integer:
+    """Return the field for a record's own ``id``."""
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=INT64_MAX))
+
+
 class BodySchema(Schema):
     """Base of write bodies."""
 
@@ -61,14 +84,14 @@ class AddressBody(BodySchema):
     state = _text(50, allow_none=True)
     zipCode = _text(20, allow_none=True, attribute="zip_code")
     country = _text(100, allow_none=True)
-    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    latitude = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
 
 
 class ProjectBody(BodySchema):
     """A project in a PUT or POST; ``number`` and ``name`` are required when creating."""
 
-    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    id = _own_id()
     number = _text(50, min_length=1)
     projectNumber = _text(50, min_length=1)
     name = _text(200, min_length=1)
@@ -79,8 +102,8 @@ class ProjectBody(BodySchema):
     endDate = DotNetDate(allow_none=True)
     isOfficeProject = StrictBool()
     isDefault = StrictBool()
-    primaryContactId = fields.Integer(strict=True, allow_none=True)
-    managerId = fields.Integer(strict=True, allow_none=True)
+    primaryContactId = _reference(allow_none=True)
+    managerId = _reference(allow_none=True)
     clientReferenceNumber = _text(50, allow_none=True)
     office = _text(100, allow_none=True)
     address = fields.Nested(AddressBody, allow_none=True)
@@ -96,17 +119,19 @@ class TimerBody(BodySchema):
     duration = fields.Integer(
         validate=validate.Range(min=0, max=10 * 365 * 86400), data_key="duration"
     )
-    projectid = fields.Integer(validate=validate.Range(min=0), data_key="projectid")
-    stageid = fields.Integer(validate=validate.Range(min=0), data_key="stageid")
-    taskid = fields.Integer(validate=validate.Range(min=0), data_key="taskid")
-    organisationid = fields.Integer(validate=validate.Range(min=1), data_key="organisationid")
+    projectid = fields.Integer(validate=validate.Range(min=0, max=INT64_MAX), data_key="projectid")
+    stageid = fields.Integer(validate=validate.Range(min=0, max=INT64_MAX), data_key="stageid")
+    taskid = fields.Integer(validate=validate.Range(min=0, max=INT64_MAX), data_key="taskid")
+    organisationid = fields.Integer(
+        validate=validate.Range(min=1, max=INT64_MAX), data_key="organisationid"
+    )
     groupid = fields.String(validate=validate.Length(max=36), data_key="groupid")
 
 
 class StageBody(BodySchema):
     """A stage in a PUT or POST; ``name`` is required when creating."""
 
-    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    id = _own_id()
     name = _text(100, min_length=1)
     phase = _text(100)
 
@@ -114,16 +139,16 @@ class StageBody(BodySchema):
 class TaskBody(BodySchema):
     """A task in a PUT or POST; ``name`` and ``stageId`` are required when creating."""
 
-    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    id = _own_id()
     name = _text(100, min_length=1)
-    stageId = fields.Integer(strict=True)
+    stageId = _reference()
 
 
 class DateAsInt(fields.Field):  # type: ignore[type-arg]
     """A date written as the integer ``yyyymmdd``."""
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.date:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or not 10_000_000 <= value:
             raise ValidationError("Expected a date as the number yyyymmdd, such as 20250307.")
         try:
             day = dt.datetime.strptime(str(value), "%Y%m%d").date()
@@ -137,17 +162,17 @@ class DateAsInt(fields.Field):  # type: ignore[type-arg]
 class TransactionBody(BodySchema):
     """Hours to record: a staff member's time on a project stage for each day of a range."""
 
-    staffId = fields.Integer(strict=True, required=True)
-    projectId = fields.Integer(strict=True, required=True)
-    stageId = fields.Integer(strict=True, required=True)
-    taskId = fields.Integer(strict=True, allow_none=True)
+    staffId = _reference(required=True)
+    projectId = _reference(required=True)
+    stageId = _reference(required=True)
+    taskId = _reference(allow_none=True)
     fromDateAsInt = DateAsInt(required=True)
     toDateAsInt = DateAsInt()
-    units = fields.Float(required=True, validate=validate.Range(min=0, max=24))
+    units = StrictFloat(required=True, validate=validate.Range(min=0, max=24))
 
 
 def _hours() -> fields.Float:
-    return fields.Float(validate=validate.Range(min=0, max=24))
+    return StrictFloat(validate=validate.Range(min=0, max=24))
 
 
 class TimesheetRowBody(BodySchema):
@@ -158,11 +183,11 @@ class TimesheetRowBody(BodySchema):
     """
 
     groupId = fields.UUID()
-    staffId = fields.Integer(strict=True)
+    staffId = _reference()
     dateAsInt = DateAsInt()
-    projectId = fields.Integer(strict=True)
-    stageId = fields.Integer(strict=True)
-    taskId = fields.Integer(strict=True, allow_none=True)
+    projectId = _reference()
+    stageId = _reference()
+    taskId = _reference(allow_none=True)
     note = _text(500, allow_none=True)
     mon = _hours()
     tue = _hours()
@@ -176,20 +201,20 @@ class TimesheetRowBody(BodySchema):
 class InvoiceContactBody(BodySchema):
     """One entry of ``invoiceContacts`` in a write."""
 
-    contactId = fields.Integer(strict=True, required=True)
-    attentionContactId = fields.Integer(strict=True, allow_none=True)
-    invoicePercent = fields.Float(validate=validate.Range(min=0, max=100))
+    contactId = _reference(required=True)
+    attentionContactId = _reference(allow_none=True)
+    invoicePercent = StrictFloat(validate=validate.Range(min=0, max=100))
 
 
 class InvoiceBody(BodySchema):
     """An invoice in a PUT or POST; ``projectId`` is required when creating."""
 
-    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
-    projectId = fields.Integer(strict=True)
+    id = _own_id()
+    projectId = _reference()
     status = fields.String(validate=validate.Regexp(r"^[A-Za-z_]{1,30}$"))
     text = fields.String(allow_none=True, validate=validate.Length(max=4000))
-    totalExTax = fields.Float(validate=validate.Range(min=-1e9, max=1e9))
-    totalTax = fields.Float(validate=validate.Range(min=-1e9, max=1e9))
+    totalExTax = StrictFloat(validate=validate.Range(min=-1e9, max=1e9))
+    totalTax = StrictFloat(validate=validate.Range(min=-1e9, max=1e9))
     date = DotNetDate()
     from_ = DotNetDate(data_key="from")
     to = DotNetDate()
@@ -201,7 +226,7 @@ class InvoiceBody(BodySchema):
 class ContactBody(BodySchema):
     """A contact in a PUT or POST; ``name`` or a first and last name is required when creating."""
 
-    id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**63 - 1))
+    id = _own_id()
     kind = fields.String(validate=validate.OneOf(["company", "personnel", "individual"]))
     contactTypeId = fields.Integer(strict=True, validate=validate.OneOf([30, 31, 32]))
     name = _text(200, min_length=1)
@@ -210,10 +235,38 @@ class ContactBody(BodySchema):
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     web = _text(200, allow_none=True)
     jobTitle = _text(100, allow_none=True)
-    companyId = fields.Integer(strict=True, allow_none=True)
+    companyId = _reference(allow_none=True)
     isActive = StrictBool()
     salutation = _text(20, allow_none=True)
     phones = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+
+
+MAX_JSON_DEPTH = 32
+
+
+def json_problem(data: Any) -> str | None:
+    """Return what makes decoded JSON unusable (too deep, or a lone surrogate), or ``None``."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str | dict) and _has_surrogate(value):
+            return "The body contains a lone UTF-16 surrogate, which is not valid Unicode."
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return f"The body nests objects and arrays more than {MAX_JSON_DEPTH} deep."
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _has_surrogate(value: str | dict[Any, Any]) -> bool:
+    texts = [value] if isinstance(value, str) else [k for k in value if isinstance(k, str)]
+    try:
+        for text in texts:
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def load_body(schema: Schema, data: Any) -> dict[str, Any]:

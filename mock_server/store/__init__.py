@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import create_engine, event, false, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -17,7 +17,7 @@ from .models import Base, MetaEntry
 log = logging.getLogger(__name__)
 
 # Bumped whenever the tables change shape; a database seeded by another version is seeded again.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,6 +44,18 @@ def build_engine(url: str) -> Engine:
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     return engine
+
+
+def hold_write_lock(session: Session) -> None:
+    """Take SQLite's write lock for the rest of ``session``'s transaction.
+
+    A request that checks stored data and then writes holds the lock from the start, so no other
+    worker writes in between. Two requests cannot both create project number ``P 1``, and hours
+    added to a row at the same time add up. Other databases rely on their constraints.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        # An UPDATE takes the write lock even when it matches no row.
+        session.execute(update(MetaEntry).where(false()).values(value=MetaEntry.value))
 
 
 class Store:

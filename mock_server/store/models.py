@@ -180,7 +180,9 @@ class Project(Base):
     """A project (a "job"), with its address, status, manager and primary contact."""
 
     __tablename__ = "projects"
-    __table_args__ = (Index("ix_projects_org_number", "organisation_id", "number_key"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "number_key", name="uq_projects_org_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -338,7 +340,10 @@ class TimesheetRow(Base):
     """One row of a staff member's week: hours against a project, stage and task per weekday."""
 
     __tablename__ = "timesheet_rows"
-    __table_args__ = (Index("ix_timesheet_staff_week", "staff_id", "week_start"),)
+    __table_args__ = (
+        Index("ix_timesheet_staff_week", "staff_id", "week_start"),
+        UniqueConstraint("organisation_id", "group_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -575,6 +580,8 @@ class FaultRule(Base):
     """A rule that makes matching API calls fail, stall or misbehave on purpose."""
 
     __tablename__ = "fault_rules"
+    # AUTOINCREMENT, so a removed rule's id is never given to a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     method: Mapped[str | None] = mapped_column(String(10))

@@ -194,3 +194,26 @@ def test_fault_header_refused_with_control_token(tmp_path: Path) -> None:
     assert rejected.status_code == 403
     assert "POST /_mock/faults" in rejected.get_json()["message"]
     assert client.post(FAULTS, json={"path": "*", "status": 500}).status_code == 401
+
+
+def test_method_in_any_case_and_head_as_get(writer: Any) -> None:
+    client, admin, _ = writer
+    rule = _add(client, method="get", path="*/Projects", status=500)
+    assert rule["method"] == "GET"
+    assert client.head(PROJECTS, headers=admin).status_code == 500
+    assert client.get("/api/v2//Organisation/testOrg//Projects", headers=admin).status_code == 500
+
+
+def test_rule_ids_are_not_reused(writer: Any) -> None:
+    client, _, _ = writer
+    first = _add(client, path="*/Projects", status=500)
+    client.delete(FAULTS)
+    assert _add(client, path="*/Projects", status=500)["id"] > first["id"]
+
+
+@pytest.mark.parametrize("header", ["503,504", "", "status=503, drop", "latency=999999", "5²"])
+def test_unclear_fault_header_is_400(writer: Any, header: str) -> None:
+    client, admin, _ = writer
+    response = client.get(PROJECTS, headers={**admin, "X-Synergy-Mock-Fault": header})
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith("X-Synergy-Mock-Fault")

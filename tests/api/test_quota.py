@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from mock_server import create_app
+from mock_server import create_app, quota
 
 from ..conftest import ADMIN, fixture_keys, seed_file
 from .routes import ADMIN_STAFF_ID, C100_ID, ORG
@@ -176,6 +176,9 @@ def test_quota_for_every_organisation(tmp_path: Path) -> None:
         ({"enabled": "no"}, "enabled"),
         ({"exhaust": "everything"}, "exhaust"),
         ({"limit": 5}, "limit"),
+        ({"exhaust": 1}, "exhaust"),
+        ({"calls_limit": 5, "remaining": 6}, "remaining"),
+        ({"remaining": 2**70}, "remaining"),
     ],
 )
 def test_bad_quota_change_is_rejected(writer: Any, body: dict[str, Any], member: str) -> None:
@@ -238,3 +241,40 @@ def test_missing_quota_row_is_created_on_first_call(writer: Any) -> None:
     assert client.get(PROJECTS, headers=admin).status_code == 200
     with engine.connect() as connection:
         assert connection.execute(text("SELECT calls FROM quotas")).scalar_one() == 1
+
+
+def test_zero_limit_is_429_on_the_next_day_too(writer: Any) -> None:
+    client, admin, _ = writer
+    client.post(QUOTA, json={"calls_limit": 0})
+    assert client.get(PROJECTS, headers=admin).status_code == 429
+    client.post("/_mock/clock", json={"organisation": "testOrg", "advance_seconds": 86400})
+    assert client.get(PROJECTS, headers=admin).status_code == 429
+
+
+def test_late_call_from_yesterday_counts_today(writer: Any) -> None:
+    """A call that read the clock before midnight but counts after it cannot reset the day."""
+    client, _, _ = writer
+    engine = client.application.extensions["synergy_mock"].store.engine
+    before, after = (
+        quota.window(dt.datetime(2025, 3, 7, 12, 59, 59), "Australia/Sydney"),
+        quota.window(dt.datetime(2025, 3, 7, 13, 0, 1), "Australia/Sydney"),
+    )
+    with engine.connect() as connection:
+        assert quota.spend(connection, 1, transaction=False, today=after) is None
+        assert quota.spend(connection, 1, transaction=False, today=before) is None
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT day, calls FROM quotas")).one()
+    assert tuple(row) == ("2025-03-08", 2)
+
+
+@pytest.mark.parametrize(
+    ("now", "seconds"),
+    [
+        # Sydney's clocks go forward an hour on 5 October 2025 and back on 6 April 2025.
+        (dt.datetime(2025, 10, 4, 14, 30), 81000),
+        (dt.datetime(2025, 4, 5, 13, 30), 88200),
+        (dt.datetime(2025, 3, 7, 13, 0), 86400),
+    ],
+)
+def test_retry_after_across_daylight_saving(now: dt.datetime, seconds: int) -> None:
+    assert quota.window(now, "Australia/Sydney").seconds_left == seconds
