@@ -343,3 +343,34 @@ def test_namespace_clock_starts_at_scenario_start(client: FlaskClient) -> None:
     # The small scenario starts at 09:00 in Sydney, 22:00 UTC the day before.
     assert now.startswith("2025-03-06T22:00:0")
     assert client.get("/_mock/health").get_json()["start"] == "2025-03-06T22:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/_mock/clock", {"advance_seconds": 2**63}),
+        ("/_mock/clock", {"advance_seconds": 1e308}),
+        ("/_mock/clock", {"advance_seconds": 90 * 366 * 86400 * 100}),
+        ("/_mock/clock", {"set": "9999-12-31T00:00:00Z"}),
+        ("/_mock/clock", {"set": "0001-01-01T00:00:00Z"}),
+    ],
+)
+def test_clock_out_of_range_is_400(client: FlaskClient, path: str, body: dict[str, Any]) -> None:
+    before = client.get("/_mock/clock").get_json()["now"][:16]
+    response = client.post(path, json=body)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "invalid_body"
+    assert client.get("/_mock/clock").get_json()["now"][:16] == before
+    assert client.get("/_mock/quota/testOrg").status_code == 200
+
+
+def test_clock_rejects_nan(client: FlaskClient) -> None:
+    response = client.post(
+        "/_mock/clock", data='{"advance_seconds": NaN}', content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_journal_status_must_be_a_status(client: FlaskClient) -> None:
+    response = client.get("/_mock/journal", query_string={"status": "9" * 20})
+    assert response.status_code == 400

@@ -337,3 +337,15 @@ def test_racing_exchanges_spend_code_once(tmp_path: Path) -> None:
         thread.join()
     app.extensions["synergy_mock"].store.dispose()
     assert sorted(statuses) == [200] + [400] * 7
+
+
+@pytest.mark.parametrize(
+    "data",
+    ['{"applicationKey": "x' + '\\ud800"}', '{"code": ' + "[" * 5000 + "]" * 5000 + "}"],
+)
+def test_unusable_token_body_is_rejected(client: FlaskClient, data: str) -> None:
+    response = client.post(
+        "/api/v2/Oauth2/GetAccessToken", data=data, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["message"]

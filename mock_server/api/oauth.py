@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ..oauth import OAuthError, exchange_code, fields_of, refresh
+from ..schemas.bodies import json_problem
 from . import db, json_response, settings
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,15 @@ bp = Blueprint("oauth", __name__, url_prefix="/api/v2/oauth2")
 
 def _fields() -> dict[str, str]:
     """Read the body as JSON or as a form, as the vendor's guide and a connector each send it."""
-    data: Any = request.get_json(silent=True) if request.is_json else None
+    data: Any = None
+    if request.is_json:
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            raise OAuthError("The body is not valid JSON.") from None
+        problem = json_problem(data) if data is not None else None
+        if problem:
+            raise OAuthError(problem)
     if isinstance(data, dict):
         return fields_of(data)
     return fields_of(request.form)

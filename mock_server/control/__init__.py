@@ -190,8 +190,19 @@ def move_clock() -> Response:
         action = actions[0]
         if action == "advance_seconds":
             seconds = body["advance_seconds"]
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool):
-                raise ControlError(400, "invalid_body", "'advance_seconds' must be a number.")
+            if (
+                not isinstance(seconds, int | float)
+                or isinstance(seconds, bool)
+                or not abs(seconds) <= MAX_ADVANCE_SECONDS
+            ):
+                raise ControlError(
+                    400,
+                    "invalid_body",
+                    f"'advance_seconds' must be a number of seconds up to {MAX_ADVANCE_SECONDS} "
+                    "either way (100 years).",
+                )
+            moved = clock.utcnow(session, organisation_id) + dt.timedelta(seconds=seconds)
+            _check_year(moved, "advance_seconds")
             clock.advance(session, float(seconds), organisation_id)
         elif action == "set":
             clock.set_time(session, _parse_instant(body["set"], "set"), organisation_id)
@@ -215,14 +226,30 @@ def _parse_instant(value: Any, field: str) -> dt.datetime:
         ) from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    _check_year(parsed, field)
     return parsed
+
+
+MAX_ADVANCE_SECONDS = 100 * 366 * 86400
+# Dates the real API can write (SQL Server's datetime starts in 1753), with room for a year's
+# worth of keys and quota days before Python's datetime ends.
+YEARS = (1753, 9000)
+
+
+def _check_year(instant: dt.datetime, field: str) -> None:
+    if not YEARS[0] <= instant.year <= YEARS[1]:
+        raise ControlError(
+            400,
+            "invalid_body",
+            f"'{field}' must give a time in the years {YEARS[0]} to {YEARS[1]}.",
+        )
 
 
 @bp.get("/journal")
 def read_journal() -> Response:
     args = request.args
     status = args.get("status")
-    if status is not None and not status.isdigit():
+    if status is not None and not (status.isascii() and status.isdigit() and len(status) <= 3):
         raise ControlError(400, "invalid_query", f"'status' must be a number; got {status!r}.")
     limit = args.get("limit", "1000")
     if not limit.isdigit() or not 1 <= int(limit) <= 10_000:

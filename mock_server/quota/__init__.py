@@ -108,7 +108,7 @@ def spend(
     call counts even when it later fails.
     """
     for _ in range(3):
-        if _try_spend(connection, organisation_id, transaction, today.day):
+        if _try_spend(connection, organisation_id, transaction, today):
             return None
         with connection.begin():
             row = connection.execute(
@@ -121,7 +121,7 @@ def spend(
             except IntegrityError:
                 pass  # Another worker created it first.
             continue
-        current = row.day is not None and row.day >= today.day
+        current = row.day in counted_days(today)
         calls = row.calls if current else 0
         transactions = row.transactions if current else 0
         if row.enabled and transaction and transactions >= row.transactions_limit:
@@ -131,12 +131,26 @@ def spend(
     raise RuntimeError(f"Could not count a call for organisation {organisation_id}.")
 
 
+# A call that read the clock this close to midnight may be counted after a call of the next day.
+LATE_SECONDS = 60
+
+
+def counted_days(today: Window) -> tuple[dt.date, ...]:
+    """Return the stored quota days a call of ``today`` counts in, rather than starting afresh.
+
+    Late in the day that includes the next day: a call that read the clock just before midnight
+    and is counted after a call from just after it joins the new day instead of resetting it.
+    Otherwise the day alone, so moving the clock back starts a fresh day.
+    """
+    if today.seconds_left <= LATE_SECONDS:
+        return (today.day, today.day + dt.timedelta(days=1))
+    return (today.day,)
+
+
 def _try_spend(
-    connection: Connection, organisation_id: int, transaction: bool, day: dt.date
+    connection: Connection, organisation_id: int, transaction: bool, today: Window
 ) -> bool:
-    # A call that read the clock just before midnight may run after one that read it just after.
-    # The stored day therefore only moves forward, and a call from an earlier day counts in it.
-    same_day = and_(QuotaUsage.day.is_not(None), QuotaUsage.day >= day)
+    same_day = QuotaUsage.day.in_(counted_days(today))
     used_calls = case((same_day, QuotaUsage.calls), else_=0)
     used_transactions = case((same_day, QuotaUsage.transactions), else_=0)
     room = used_calls < QuotaUsage.calls_limit
@@ -150,7 +164,7 @@ def _try_spend(
         .values(
             calls=used_calls + 1,
             transactions=used_transactions + (1 if transaction else 0),
-            day=case((same_day, QuotaUsage.day), else_=day),
+            day=case((same_day, QuotaUsage.day), else_=today.day),
         )
     )
     with connection.begin():
@@ -164,7 +178,7 @@ def usage(session: Session, organisation: Organisation, zone: str) -> dict[str, 
     row = session.get(QuotaUsage, organisation.id)
     assert row is not None
     today = window(utcnow(session, organisation.id), zone)
-    current = row.day is not None and row.day >= today.day
+    current = row.day == today.day
     calls = row.calls if current else 0
     transactions = row.transactions if current else 0
     return {

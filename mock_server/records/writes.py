@@ -289,7 +289,9 @@ def save_contact(
                 Contact.kind == "company",
             )
         )
-        if company is None or (contact is not None and company_id == contact.id):
+        if contact is not None and company_id == contact.id:
+            problems.add("companyId", "A contact cannot be its own company.")
+        elif company is None:
             problems.add("companyId", f"No company {company_id} in this organisation.")
     problems.raise_any()
 

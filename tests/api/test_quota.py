@@ -278,3 +278,15 @@ def test_late_call_from_yesterday_counts_today(writer: Any) -> None:
 )
 def test_retry_after_across_daylight_saving(now: dt.datetime, seconds: int) -> None:
     assert quota.window(now, "Australia/Sydney").seconds_left == seconds
+
+
+def test_clock_moved_back_starts_a_fresh_day(writer: Any) -> None:
+    client, admin, _ = writer
+    client.post(QUOTA, json={"calls_limit": 2})
+    client.post("/_mock/clock", json={"organisation": "testOrg", "set": "2025-03-12T01:00:00Z"})
+    assert client.get(PROJECTS, headers=admin).status_code == 200
+    assert client.get(PROJECTS, headers=admin).status_code == 200
+    assert client.get(PROJECTS, headers=admin).status_code == 429
+    client.post("/_mock/clock", json={"organisation": "testOrg", "set": "2025-03-07T01:00:00Z"})
+    assert client.get(PROJECTS, headers=admin).status_code == 200
+    assert client.get(QUOTA).get_json()["used"]["calls"] == 1
