@@ -11,12 +11,17 @@ ENV PATH=/opt/venv/bin:$PATH \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# The dependencies get a layer of their own, read from pyproject.toml, so a change to the source
+# alone does not download them again.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > requirements.txt \
+    && pip install --no-cache-dir --requirement requirements.txt
+COPY README.md ./
 COPY mock_server ./mock_server
 COPY scenarios ./scenarios
 COPY fixtures ./fixtures
 # pip and setuptools are only needed to install, so they are removed from the finished environment.
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps . \
     && pip uninstall --yes pip setuptools
 
 

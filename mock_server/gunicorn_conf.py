@@ -6,6 +6,7 @@ the database before any worker starts, so every worker serves the same data.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from mock_server.config import load_settings
@@ -30,5 +31,10 @@ def on_starting(server: Any) -> None:
 
     The database is kept when it already contains the scenario, unless setting ``reseed`` is true.
     """
+    # Under plain gunicorn (the container) nothing else sends the emulator's log to stderr. Under
+    # ``synergy-mock serve`` this does nothing, because the command has set logging up already.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = load_settings()
     seed_if_needed(settings, force=settings.reseed)

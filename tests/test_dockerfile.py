@@ -138,6 +138,8 @@ def test_image_command_serves_outside_docker(tmp_path: Path) -> None:
         output = server.output()
         assert f"Listening at: http://127.0.0.1:{port}" in output
         assert output.count("Booting worker") == 1
+        # The emulator's own log reaches the container log too.
+        assert "INFO mock_server.seeding: Seeded scenario default" in output
 
         health = requests.get(f"{server.base_url}/_mock/health", timeout=5)
         assert health.status_code == 200
