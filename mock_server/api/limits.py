@@ -25,14 +25,19 @@ MALFORMED_BODY = '{"totalItems":1,"items":[{"id":'
 
 def _path_organisation_id() -> int | None:
     """Return the id of the organisation named by the path's slug, if it names one."""
+    if "path_organisation_id" in g:
+        cached: int | None = g.path_organisation_id
+        return cached
     slug = (request.view_args or {}).get("slug")
-    if not slug:
-        return None
-    with runtime(current_app).store.session() as session:
-        found = session.scalar(
-            select(Organisation.id).where(Organisation.slug_key == str(slug).lower())
-        )
-    return int(found) if found is not None else None
+    found = None
+    if slug:
+        with runtime(current_app).store.session() as session:
+            found = session.scalar(
+                select(Organisation.id).where(Organisation.slug_key == str(slug).lower())
+            )
+    organisation_id = int(found) if found is not None else None
+    g.path_organisation_id = organisation_id
+    return organisation_id
 
 
 def count_call() -> None:
