@@ -401,6 +401,7 @@ def record_request(response: Response) -> Response:
                 status=response.status_code,
                 received_at=utcnow(session),
                 duration_ms=(time.perf_counter() - g.received) * 1000,
+                fault=g.get("fault"),
             )
             journal.record(session, entry, current.journal_max_rows)
     except Exception:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import faults, quota
 from ..clock import utcnow
-from ..errors import QuotaExceeded
+from ..errors import QuotaExceeded, Unauthorized
 from ..runtime import runtime
 from ..store.models import Organisation
 
@@ -97,7 +97,8 @@ def apply_fault() -> Response | None:
             )
     if fault is None:
         return None
-    g.fault = fault
+    # For the journal: which fault this call got, and from where.
+    g.fault = fault.describe()
     if fault.latency_ms:
         time.sleep(fault.latency_ms / 1000)
     if not fault.replaces_response:
@@ -115,8 +116,6 @@ def apply_fault() -> Response | None:
 
 
 def _default_message(status: int) -> str:
-    from ..errors import Unauthorized
-
     if status == 401:
         return Unauthorized.DENIED
     if status == 500:

@@ -39,6 +39,17 @@ class Fault:
     drop: bool = False
     rule_id: int | None = None
 
+    def describe(self) -> str:
+        """Return a short account for the journal, such as ``rule 3: status 503``."""
+        source = f"rule {self.rule_id}" if self.rule_id else HEADER
+        effect = (
+            f"status {self.status}"
+            if self.status is not None
+            else self.body or ("drop" if self.drop else "")
+        )
+        delay = f"latency {self.latency_ms} ms" if self.latency_ms else ""
+        return f"{source}: {', '.join(part for part in (delay, effect) if part)}"
+
     @property
     def replaces_response(self) -> bool:
         """Return whether the call gets this fault instead of its normal response."""

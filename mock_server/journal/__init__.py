@@ -45,6 +45,7 @@ class Recorded:
     status: int
     received_at: dt.datetime
     duration_ms: float
+    fault: str | None = None
 
 
 def record(session: Session, entry: Recorded, max_rows: int) -> None:
@@ -120,4 +121,5 @@ def as_dict(row: JournalEntry) -> dict[str, Any]:
         "organisation": row.organisation_slug,
         "receivedAt": row.received_at.isoformat() + "Z",
         "durationMs": round(row.duration_ms, 3),
+        "fault": row.fault,
     }

@@ -17,7 +17,7 @@ from .models import Base, MetaEntry
 log = logging.getLogger(__name__)
 
 # Bumped whenever the tables change shape; a database seeded by another version is seeded again.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -475,6 +475,8 @@ class JournalEntry(Base):
     status: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     duration_ms: Mapped[float] = mapped_column(Float)
+    # The fault the emulator applied on purpose, such as ``rule 3``, or NULL.
+    fault: Mapped[str | None] = mapped_column(String(100))
 
 
 class Application(Base):

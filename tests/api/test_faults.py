@@ -40,7 +40,12 @@ def test_next_two_project_calls_get_503(writer: Any) -> None:
         (rule["id"], 2, 0, False)
     ]
     journal = client.get("/_mock/journal", query_string={"path": "*/Projects"}).get_json()
-    assert [r["status"] for r in journal["requests"]] == [503, 503, 200, 503]
+    assert [(r["status"], r["fault"]) for r in journal["requests"]] == [
+        (503, f"rule {rule['id']}: status 503"),
+        (503, f"rule {rule['id']}: status 503"),
+        (200, None),
+        (503, "X-Synergy-Mock-Fault: status 503"),
+    ]
 
 
 def test_rule_matches_method_path_and_organisation(writer: Any) -> None:
