@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from ..records.invoices import list_invoices
+from ..records.invoices import find_invoice, list_invoices
 from ..records.writes import delete_invoice, save_invoice
 from ..schemas.bodies import InvoiceBody
 from ..schemas.query import InvoiceQuerySchema
@@ -48,6 +48,13 @@ BODY = InvoiceBody()
 def _saved(org: Any, invoice: Any) -> Response:
     with rendering(render_context(org)):
         return json_response(INVOICE.dump(invoice))
+
+
+@bp.get("/<id:invoice_id>")
+def get_invoice(slug: str, invoice_id: int) -> Response:
+    org = organisation(slug)
+    require_unrestricted("invoices")
+    return _saved(org, find_invoice(db(), org, invoice_id))
 
 
 @bp.put("")

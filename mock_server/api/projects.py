@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 
+from ..errors import NotFound
 from ..records import fetch_page
 from ..records.projects import get_project, invoice_counts, list_projects
 from ..records.writes import (
@@ -135,6 +136,18 @@ def list_project_stages(slug: str, project_id: int) -> Response:
 @bp.get("/<id:project_id>/tasks")
 def list_project_tasks(slug: str, project_id: int) -> Response:
     return _work_page(project_id, Task, TASK, organisation(slug))
+
+
+@bp.get("/<id:project_id>/stages/<id:record_id>")
+@bp.get("/<id:project_id>/tasks/<id:record_id>")
+def get_stage_or_task(slug: str, project_id: int, record_id: int) -> Response:
+    project = project_of(db(), organisation(slug), project_id)
+    is_stage = request.path.rstrip("/").split("/")[-2] == "stages"
+    model, schema = (Stage, STAGE) if is_stage else (Task, TASK)
+    record = db().scalar(select(model).where(model.id == record_id, model.project_id == project.id))
+    if record is None:
+        raise NotFound(f"{model.__name__} {record_id} of project {project.id} was not found.")
+    return json_response(schema.dump(record))
 
 
 @bp.put("/<id:project_id>/stages")

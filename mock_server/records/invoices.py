@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..errors import NotFound
 from ..schemas.query import PageRequest
 from ..store.models import Contact, Invoice, InvoiceContact, Organisation
 from . import fetch_page, given
@@ -56,3 +57,13 @@ def list_invoices(
             )
         )
     return fetch_page(session, statement.order_by(Invoice.id), page)
+
+
+def find_invoice(session: Session, organisation: Organisation, invoice_id: int) -> Invoice:
+    """Return one of the organisation's invoices, or raise 404."""
+    invoice = session.scalar(
+        select(Invoice).where(Invoice.id == invoice_id, Invoice.organisation_id == organisation.id)
+    )
+    if invoice is None:
+        raise NotFound(f"Invoice {invoice_id} was not found.")
+    return invoice

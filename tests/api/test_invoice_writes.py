@@ -26,7 +26,7 @@ def _ids(client: Any, headers: dict[str, str], **params: Any) -> list[int]:
 
 
 def test_invoice_round_trip(writer: Any) -> None:
-    client, admin, _ = writer
+    client, admin, restricted = writer
     created = client.put(INVOICES, json=NEW, headers=admin)
     assert created.status_code == 200
     invoice = created.get_json()
@@ -34,6 +34,8 @@ def test_invoice_round_trip(writer: Any) -> None:
     assert (invoice["totalExTax"], invoice["totalTax"], invoice["totalIncTax"]) == (1000, 100, 1100)
     assert invoice["invoiceContacts"][0]["contactId"] == CONTOSO_ID
     assert invoice["invoiceContacts"][0]["invoicePercent"] == 100
+    assert client.get(f"{INVOICES}/{invoice['id']}", headers=admin).get_json() == invoice
+    assert client.get(f"{INVOICES}/{invoice['id']}", headers=restricted).status_code == 401
     assert invoice["id"] in _ids(client, admin, ProjectId=C100_ID)
     assert invoice["id"] in _ids(client, admin, ContactId=CONTOSO_ID)
 
@@ -50,6 +52,7 @@ def test_invoice_round_trip(writer: Any) -> None:
     assert client.delete(f"{INVOICES}/{invoice['id']}", headers=admin).status_code == 200
     assert invoice["id"] not in _ids(client, admin)
     assert client.delete(f"{INVOICES}/{invoice['id']}", headers=admin).status_code == 404
+    assert client.get(f"{INVOICES}/{invoice['id']}", headers=admin).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -39,11 +39,14 @@ def test_stage_and_task_round_trip(writer: Any) -> None:
         f"{PROJECT}/Tasks/{task['id']}", json={"name": "Cabinets"}, headers=admin
     ).get_json()
     assert renamed["name"] == "Cabinets"
+    assert client.get(f"{PROJECT}/Tasks/{task['id']}", headers=admin).get_json() == renamed
+    assert client.get(f"{PROJECT}/Stages/{stage['id']}", headers=admin).get_json() == stage
     tasks = client.get(f"{PROJECT}/Tasks", headers=admin, query_string={"pageSize": 1000})
     assert "Cabinets" in [t["name"] for t in tasks.get_json()["items"]]
 
     assert client.delete(f"{PROJECT}/Tasks/{task['id']}", headers=admin).status_code == 200
     assert client.delete(f"{PROJECT}/Tasks/{task['id']}", headers=admin).status_code == 404
+    assert client.get(f"{PROJECT}/Tasks/{task['id']}", headers=admin).status_code == 404
     assert client.delete(f"{PROJECT}/Stages/{stage['id']}", headers=admin).status_code == 200
     stages = client.get(f"{PROJECT}/Stages", headers=admin).get_json()["items"]
     assert stage["id"] not in [s["id"] for s in stages]
