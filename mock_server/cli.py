@@ -162,7 +162,6 @@ def serve(reseed: bool, **options: Any) -> None:
             )
         )
     _check_port_free(settings.host, settings.port)
-    _warn_if_replacing(settings)
     result = _seed(settings, force=reseed or settings.reseed)
     from .server import run_gunicorn
 
@@ -182,22 +181,6 @@ def _check_port_free(host: str, port: int) -> None:
                 f"Cannot listen on {host}:{port}: {error.strerror or error}. "
                 "Pick another port with --port, or --port 0 for any free one."
             )
-        )
-
-
-def _warn_if_replacing(settings: Settings) -> None:
-    """Log a warning before seeding over a database that contains another scenario."""
-    store = Store(settings.database_url)
-    try:
-        state = read_seed_state(store)
-    finally:
-        store.dispose()
-    if state is not None and state["scenario"] != Path(settings.scenario).stem:
-        log.warning(
-            "Replacing scenario %s in %s with scenario %s",
-            state["scenario"],
-            settings.database_url,
-            settings.scenario,
         )
 
 

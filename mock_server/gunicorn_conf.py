@@ -7,10 +7,14 @@ the database before any worker starts, so every worker serves the same data.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from mock_server.config import load_settings
 from mock_server.seeding import seed_if_needed
+from mock_server.seeding.scenario import ScenarioError
 
 _settings = load_settings()
 
@@ -37,4 +41,19 @@ def on_starting(server: Any) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = load_settings()
-    seed_if_needed(settings, force=settings.reseed)
+    try:
+        seed_if_needed(settings, force=settings.reseed)
+    except (ScenarioError, SQLAlchemyError, OSError) as error:
+        # One line naming what failed, in place of gunicorn's traceback of the master.
+        hint = ""
+        if "unable to open database file" in str(error):
+            hint = " Check that its folder exists and that this user may write to it."
+        logging.getLogger(__name__).error(
+            "Could not seed %s: %s.%s", settings.database_url, _first_line(error), hint
+        )
+        sys.exit(1)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0].rstrip(".") if text else type(error).__name__

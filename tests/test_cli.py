@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import socket
@@ -174,6 +175,52 @@ def test_plain_gunicorn_with_config_seeds_and_serves(tmp_path: Path) -> None:
         missing = requests.get(f"{server.base_url}/api/v2/Organisation", timeout=5)
         assert missing.status_code == 401
     assert not (tmp_path / "home" / ".gunicorn").exists()
+
+
+GUNICORN = [str(BIN / "gunicorn"), "-c", "python:mock_server.gunicorn_conf", "mock_server.wsgi:app"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"SYNERGY_MOCK_DATABASE_URL": "sqlite:////nonexistent-folder/g.db"},
+            "Check that its folder exists and that this user may write to it.",
+        ),
+        ({"SYNERGY_MOCK_SCENARIO": "nosuch"}, "Scenario 'nosuch' not found"),
+    ],
+)
+def test_plain_gunicorn_start_failure_is_one_line(
+    tmp_path: Path, settings: dict[str, str], message: str
+) -> None:
+    env = {
+        **os.environ,
+        **_isolated_env(tmp_path),
+        "SYNERGY_MOCK_PORT": str(free_port()),
+        "SYNERGY_MOCK_DATABASE_URL": f"sqlite:///{tmp_path}/g.db",
+        **settings,
+    }
+    result = subprocess.run(
+        GUNICORN, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plain_gunicorn_warns_when_replacing_scenario(tmp_path: Path, env: dict[str, str]) -> None:
+    database = f"sqlite:///{tmp_path}/r.db"
+    seeded = _run("seed", "--scenario", "small", "--database", database, env=env, cwd=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    port = free_port()
+    settings = {
+        **_isolated_env(tmp_path),
+        "SYNERGY_MOCK_PORT": str(port),
+        "SYNERGY_MOCK_SCENARIO": "default",
+        "SYNERGY_MOCK_DATABASE_URL": database,
+    }
+    with running(GUNICORN, port, tmp_path, settings) as server:
+        assert f"Replacing scenario small in {database} with scenario default" in server.output()
 
 
 def test_seed_then_token_json(tmp_path: Path, env: dict[str, str]) -> None:

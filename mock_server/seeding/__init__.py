@@ -228,6 +228,14 @@ def seed_if_needed(
             )
             ensure_scenario_snapshot(store, settings)
             return SeedResult(scenario.name, scenario.seed, start_utc, False, 0, 0.0)
+        stored_scenario = meta.get(META_SCENARIO)
+        if stored_scenario and stored_scenario != scenario.name:
+            log.warning(
+                "Replacing scenario %s in %s with scenario %s",
+                stored_scenario,
+                settings.database_url,
+                scenario.name,
+            )
         return seed(store, scenario, start_utc, settings.secret_key, progress)
     finally:
         store.dispose()
