@@ -199,11 +199,11 @@ class Quota:
         return self._post({k: v for k, v in changes.items() if v is not None})
 
     def disable(self) -> dict[str, Any]:
-        """Stop refusing calls for this organisation (they are still counted)."""
+        """Stop rejecting calls for this organisation (they are still counted)."""
         return self._post({"enabled": False})
 
     def enable(self) -> dict[str, Any]:
-        """Refuse calls over the limits again."""
+        """Reject calls over the limits again."""
         return self._post({"enabled": True})
 
     def _post(self, changes: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, ValidationError
 
 from .. import journal
@@ -23,7 +23,7 @@ from ..clock import utcnow
 from ..config import Settings
 from ..errors import ApiError, BadRequest, QuotaExceeded, Unauthorized
 from ..runtime import runtime
-from ..schemas.bodies import json_problem, load_body
+from ..schemas.bodies import load_body, read_json
 from ..schemas.query import (
     INT64_MAX,
     PageRequest,
@@ -195,20 +195,12 @@ def json_body(schema: Schema) -> dict[str, Any]:
 
 def decoded_body() -> Any:
     """Return the request's JSON body decoded; raise 400 for bad JSON and 413 when too large."""
-    # A chunked body has no Content-Length; werkzeug stops reading it at the limit, so a body
-    # that fills the limit is taken as too large rather than as cut-off JSON.
-    raw = request.get_data(cache=True)
-    if request.content_length is None and len(raw) >= settings().max_body_bytes:
-        raise RequestEntityTooLarge()
     try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
+        data = read_json(request, settings().max_body_bytes)
+    except ValueError as error:
+        raise BadRequest.for_field("body", str(error)) from None
     if data is None:
         raise BadRequest.for_field("body", "The body is not valid JSON.")
-    problem = json_problem(data)
-    if problem:
-        raise BadRequest.for_field("body", problem)
     return data
 
 

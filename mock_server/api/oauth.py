@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ..oauth import OAuthError, exchange_code, fields_of, refresh
-from ..schemas.bodies import json_problem
+from ..schemas.bodies import read_json
 from . import db, json_response, settings
 
 log = logging.getLogger(__name__)
@@ -22,12 +22,9 @@ def _fields() -> dict[str, str]:
     data: Any = None
     if request.is_json:
         try:
-            data = request.get_json(silent=True)
-        except RecursionError:
-            raise OAuthError("The body is not valid JSON.") from None
-        problem = json_problem(data) if data is not None else None
-        if problem:
-            raise OAuthError(problem)
+            data = read_json(request, settings().max_body_bytes)
+        except ValueError as error:
+            raise OAuthError(str(error)) from None
     if isinstance(data, dict):
         return fields_of(data)
     return fields_of(request.form)

@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import select
 
-from ..errors import NotFound
 from ..records import fetch_page
 from ..records.projects import get_project, invoice_counts, list_projects
 from ..records.writes import (
     delete_in_project,
     delete_project,
     project_of,
+    record_in_project,
     save_project,
     save_stage,
     save_task,
@@ -144,10 +144,7 @@ def get_stage_or_task(slug: str, project_id: int, record_id: int) -> Response:
     project = project_of(db(), organisation(slug), project_id)
     is_stage = request.path.rstrip("/").split("/")[-2] == "stages"
     model, schema = (Stage, STAGE) if is_stage else (Task, TASK)
-    record = db().scalar(select(model).where(model.id == record_id, model.project_id == project.id))
-    if record is None:
-        raise NotFound(f"{model.__name__} {record_id} of project {project.id} was not found.")
-    return json_response(schema.dump(record))
+    return json_response(schema.dump(record_in_project(db(), project, model, record_id)))
 
 
 @bp.put("/<id:project_id>/stages")

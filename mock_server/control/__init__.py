@@ -10,13 +10,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
 from .. import clock, journal, lifecycle
 from ..config import Settings
 from ..lifecycle import ControlError
 from ..runtime import runtime
-from ..schemas.bodies import json_problem
+from ..schemas.bodies import read_json
 from ..seeding.scenario import ScenarioError, load_scenario
 from ..seeding.scenario import list_scenarios as scenario_files
 from ..seeding.state import read_seed_state
@@ -69,20 +69,14 @@ def _settings() -> Settings:
 
 def _body() -> dict[str, Any]:
     """Return the JSON object sent, or an empty one; anything else is a 400."""
-    raw = request.get_data(cache=True)
-    if not raw:
+    if not request.get_data(cache=True):
         return {}
-    if request.content_length is None and len(raw) >= _settings().max_body_bytes:
-        raise RequestEntityTooLarge()
     try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
+        data = read_json(request, _settings().max_body_bytes)
+    except ValueError as error:
+        raise ControlError(400, "invalid_body", str(error)) from None
     if not isinstance(data, dict):
         raise ControlError(400, "invalid_body", "The body must be a JSON object.")
-    problem = json_problem(data)
-    if problem:
-        raise ControlError(400, "invalid_body", problem)
     return data
 
 

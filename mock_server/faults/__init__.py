@@ -207,21 +207,16 @@ def _method_matches(rule_method: str, method: str) -> bool:
 def _fires(connection: Connection, rule: Any) -> bool:
     """Count a match of ``rule`` and spend one of its calls if it fires; return whether it did."""
     with connection.begin():
-        if rule.probability is not None:
-            counted = connection.execute(
-                update(FaultRule)
-                .where(FaultRule.id == rule.id)
-                .values(matched=FaultRule.matched + 1)
-                .returning(FaultRule.matched)
-            ).scalar()
-            if counted is None or _draw(rule.seed, counted) >= rule.probability:
-                return False
-        else:
-            connection.execute(
-                update(FaultRule)
-                .where(FaultRule.id == rule.id)
-                .values(matched=FaultRule.matched + 1)
-            )
+        counted = connection.execute(
+            update(FaultRule)
+            .where(FaultRule.id == rule.id)
+            .values(matched=FaultRule.matched + 1)
+            .returning(FaultRule.matched)
+        ).scalar()
+        if counted is None:
+            return False
+        if rule.probability is not None and _draw(rule.seed, counted) >= rule.probability:
+            return False
         spend = update(FaultRule).where(FaultRule.id == rule.id)
         if rule.remaining is not None:
             spend = spend.where(FaultRule.remaining > 0).values(remaining=FaultRule.remaining - 1)

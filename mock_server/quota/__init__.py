@@ -57,8 +57,8 @@ class Rejection:
     @property
     def message(self) -> str:
         """Return the reply message: the ASP.NET throttling wording, then when it resets."""
-        kind = "Transactions calls" if self.transactions else ""
-        admitted = f"{self.limit} {kind} per Day".replace("  ", " ")
+        kind = " Transactions calls" if self.transactions else ""
+        admitted = f"{self.limit}{kind} per Day"
         return (
             f"API calls quota exceeded! maximum admitted {admitted}. "
             f"The quota resets at {self.window.resets_at.isoformat()}."

@@ -102,10 +102,16 @@ def save_time_row(
     staff_id = body.get("staffId") or (row.staff_id if row else own_staff_id)
     project_id = body.get("projectId") or (row.project_id if row else None)
     stage_id = body.get("stageId") or (row.stage_id if row else None)
-    task_id = body["taskId"] if "taskId" in body else (row.task_id if row else None)
+    if "taskId" in body:
+        task_id = body["taskId"]
+    else:
+        task_id = row.task_id if row else None
     _check_work(session, organisation, problems, staff_id, project_id, stage_id, task_id or None)
     problems.raise_any()
-    assert staff_id is not None and project_id is not None and stage_id is not None
+    # The required-field checks above make these present.
+    assert staff_id is not None
+    assert project_id is not None
+    assert stage_id is not None
 
     writes_other = staff_id != own_staff_id or (row is not None and row.staff_id != own_staff_id)
     if only_own and writes_other:

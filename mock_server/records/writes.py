@@ -25,6 +25,7 @@ from ..store.models import (
     Task,
     TimesheetRow,
 )
+from .invoices import find_invoice
 
 KIND_TYPE_IDS = {"company": 30, "personnel": 31, "individual": 32}
 
@@ -223,6 +224,7 @@ def delete_project(session: Session, organisation: Organisation, project_id: int
         raise BadRequest.for_field(
             "id", f"Project {project_id} has approved time; it cannot be deleted."
         )
+    # NOTE: an issued invoice can still be set back to DRAFT or deleted, which lifts this guard.
     issued = session.scalar(
         select(func.count(Invoice.id)).where(
             Invoice.project_id == project_id, Invoice.status != "DRAFT"
@@ -465,13 +467,19 @@ def save_task(
     return task
 
 
-def delete_in_project(session: Session, project: Project, model: Any, record_id: int) -> None:
-    """Delete a stage or task of ``project``; raise 404 if it is not there."""
+def record_in_project(session: Session, project: Project, model: Any, record_id: int) -> Any:
+    """Return the stage or task ``record_id`` of ``project``; raise 404 if it is not there."""
     record = session.scalar(
         select(model).where(model.id == record_id, model.project_id == project.id)
     )
     if record is None:
         raise NotFound(f"{model.__name__} {record_id} of project {project.id} was not found.")
+    return record
+
+
+def delete_in_project(session: Session, project: Project, model: Any, record_id: int) -> None:
+    """Delete a stage or task of ``project``; raise 404 if it is not there."""
+    record = record_in_project(session, project, model, record_id)
     if model is Stage and session.scalar(
         select(TimesheetRow.id).where(TimesheetRow.stage_id == record_id).limit(1)
     ):
@@ -636,10 +644,5 @@ def _replace_invoice_contacts(
 
 def delete_invoice(session: Session, organisation: Organisation, invoice_id: int) -> None:
     """Delete an invoice and its contacts; raise 404 if missing."""
-    invoice = session.scalar(
-        select(Invoice).where(Invoice.id == invoice_id, Invoice.organisation_id == organisation.id)
-    )
-    if invoice is None:
-        raise NotFound(f"Invoice {invoice_id} was not found.")
-    session.delete(invoice)
+    session.delete(find_invoice(session, organisation, invoice_id))
     session.flush()

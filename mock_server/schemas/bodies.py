@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 from ..errors import BadRequest
 
@@ -242,6 +244,27 @@ class ContactBody(BodySchema):
 
 
 MAX_JSON_DEPTH = 32
+
+
+def read_json(request: Request, max_bytes: int) -> Any:
+    """Return the request's body decoded as JSON, or ``None`` when it is empty or not JSON.
+
+    Raise :class:`RequestEntityTooLarge` for a chunked body that reaches ``max_bytes``, and
+    :class:`ValueError` naming the problem for JSON that decodes but cannot be stored.
+    """
+    # A chunked body has no Content-Length, and werkzeug stops reading it at the limit. A body
+    # that fills the limit is therefore taken as too large rather than as cut-off JSON.
+    raw = request.get_data(cache=True)
+    if request.content_length is None and len(raw) >= max_bytes:
+        raise RequestEntityTooLarge()
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    problem = json_problem(data) if data is not None else None
+    if problem:
+        raise ValueError(problem)
+    return data
 
 
 def json_problem(data: Any) -> str | None:

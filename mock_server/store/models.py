@@ -562,7 +562,7 @@ class QuotaUsage(Base):
     """An organisation's daily call quota: its limits and what it used on ``day``.
 
     ``day`` is the quota day (a date in the quota time zone) that ``calls`` and ``transactions``
-    count; on a later day the counts start again from zero.
+    count. On a later day the counts start again from zero.
     """
 
     __tablename__ = "quotas"

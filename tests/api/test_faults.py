@@ -191,7 +191,7 @@ def test_bad_fault_header_is_400(writer: Any) -> None:
     assert "X-Synergy-Mock-Fault" in response.get_json()["message"]
 
 
-def test_fault_header_refused_with_control_token(tmp_path: Path) -> None:
+def test_fault_header_rejected_with_control_token(tmp_path: Path) -> None:
     url = seed_file(tmp_path / "t.db", "small")
     client = create_app({"database_url": url, "control_token": "s3cret"}).test_client()
     headers = {"access-token": fixture_keys(url)[ADMIN], "X-Synergy-Mock-Fault": "503"}

@@ -56,7 +56,7 @@ def test_every_call_counts_until_429(writer: Any) -> None:
     assert _used(client) == 300
 
 
-def test_refused_call_has_no_effect(writer: Any) -> None:
+def test_rejected_call_has_no_effect(writer: Any) -> None:
     client, admin, _ = writer
     client.post(QUOTA, json={"exhaust": True})
     rejected = client.put(PROJECTS, json={"number": "Q 1", "name": "Quota"}, headers=admin)
@@ -243,7 +243,7 @@ def test_missing_quota_row_is_created_on_first_call(writer: Any) -> None:
         assert connection.execute(text("SELECT calls FROM quotas")).scalar_one() == 1
 
 
-def test_zero_limit_is_429_on_the_next_day_too(writer: Any) -> None:
+def test_zero_limit_next_day_is_429(writer: Any) -> None:
     client, admin, _ = writer
     client.post(QUOTA, json={"calls_limit": 0})
     assert client.get(PROJECTS, headers=admin).status_code == 429

@@ -163,10 +163,10 @@ def test_restricted_user_writes_only_their_own_time(writer: Any) -> None:
     assert other.status_code == 401
     admins_row = before["time"][0]["groupId"]
     for method in ("POST", "DELETE", "GET"):
-        refused = client.open(
+        rejected = client.open(
             f"{WEEK}/{admins_row}", method=method, json={"mon": 5}, headers=restricted
         )
-        assert refused.status_code == 401, method
+        assert rejected.status_code == 401, method
     assert _week(client, admin, 20250303, ADMIN_STAFF_ID) == before
 
 

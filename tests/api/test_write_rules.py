@@ -99,9 +99,9 @@ def test_approved_time_keeps_project_and_task(writer: Any) -> None:
     _approve(client, row["groupId"])
 
     for path in (f"{ORG}/Projects/{C100_ID}/Tasks/{task['id']}", f"{ORG}/Projects/{C100_ID}"):
-        refused = client.delete(path, headers=admin)
-        assert refused.status_code == 400, path
-        assert "approved time" in refused.get_json()["modelState"]["id"][0]
+        rejected = client.delete(path, headers=admin)
+        assert rejected.status_code == 400, path
+        assert "approved time" in rejected.get_json()["modelState"]["id"][0]
     assert client.get(f"{WEEK}/{row['groupId']}", headers=admin).get_json()["taskId"] == task["id"]
 
 
@@ -117,9 +117,9 @@ def test_issued_invoice_keeps_project_and_contact(writer: Any) -> None:
         headers=admin,
     ).get_json()
     for path in (f"{ORG}/Projects/{C100_ID}", f"{ORG}/Contacts/{CONTOSO_ID}"):
-        refused = client.delete(path, headers=admin)
-        assert refused.status_code == 400, path
-        assert "issued invoice" in refused.get_json()["modelState"]["id"][0]
+        rejected = client.delete(path, headers=admin)
+        assert rejected.status_code == 400, path
+        assert "issued invoice" in rejected.get_json()["modelState"]["id"][0]
     listed = client.get(
         f"{ORG}/Invoices", headers=admin, query_string={"pageSize": 1000}
     ).get_json()
